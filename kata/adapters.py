@@ -1,0 +1,97 @@
+"""The one indirection between graded tests and the code under test (as CS336's adapters.py).
+
+Graded tests never import a learner module. They ask for the ``impl`` fixture, which comes
+from here: the learner's ``exercises/NN_name/module.py`` by default, the reference
+``solutions/NN_name/module.py`` with ``--solutions`` (or ``KATA_SOLUTIONS=1``), or any file
+named by ``KATA_IMPL_FILE`` (how ``kata check --notebook`` grades code taken from a notebook).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from kata.manifest import ROOT, Exercise
+
+
+class ImplementationError(Exception):
+    """The learner's module cannot be used at all (syntax error, import error, missing name)."""
+
+
+def solutions_requested(option: bool = False) -> bool:
+    return option or os.environ.get("KATA_SOLUTIONS", "").lower() in ("1", "true", "yes")
+
+
+def implementation_path(exercise: Exercise, solutions: bool) -> Path:
+    override = os.environ.get("KATA_IMPL_FILE")
+    if override:
+        return Path(override).resolve()
+    return exercise.module_path(solutions)
+
+
+def relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+class Implementation:
+    """A loaded module whose missing functions fail with a message a learner understands."""
+
+    def __init__(self, module, exercise: Exercise, path: Path):
+        self._module = module
+        self._exercise = exercise
+        self._path = path
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise ImplementationError(
+                f"{relative(self._path)} has no function `{name}`. The tests call the functions "
+                f"named in the exercise ({', '.join(self._exercise.functions)}); did you rename or "
+                f"delete it? `kata reset {self._exercise.id}` restores the original file after "
+                "backing yours up."
+            ) from None
+
+
+_loaded: dict[Path, Implementation | ImplementationError] = {}
+
+
+def load_implementation(exercise: Exercise, solutions: bool) -> Implementation:
+    """Import the module under test once per session; a broken file fails each test clearly."""
+    path = implementation_path(exercise, solutions)
+    if path not in _loaded:
+        _loaded[path] = _import(exercise, path, solutions)
+    result = _loaded[path]
+    if isinstance(result, ImplementationError):
+        raise result
+    return result
+
+
+def _import(exercise: Exercise, path: Path, solutions: bool):
+    if not path.is_file():
+        return ImplementationError(f"{relative(path)} does not exist; `kata reset {exercise.id}` restores it.")
+    name = f"kata_under_test.{'solutions' if solutions else 'exercises'}.{exercise.id}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        return ImplementationError(
+            f"{relative(path)} has a syntax error on line {error.lineno}: {error.msg}\n"
+            f"    {(error.text or '').rstrip()}"
+        )
+    except BaseException as error:  # noqa: BLE001 - any failure at import is the learner's to see
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        return ImplementationError(
+            f"importing {relative(path)} failed: {type(error).__name__}: {error} "
+            f"(line {where.lineno}). Code at the top level of the file runs on import; keep it "
+            "inside the functions."
+        )
+    sys.modules[name] = module
+    return Implementation(module, exercise, path)

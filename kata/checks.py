@@ -1,0 +1,89 @@
+"""Assertions for graded tests whose failures speak to a learner.
+
+Every failure says what was called, what came back, what was expected and, where we can
+recognise it, the likely mistake. ``pytest.fail(..., pytrace=False)`` keeps the output to that
+message instead of a traceback through the test's own code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pytest
+
+
+def describe(value) -> str:
+    """A short, human description of any value a learner's function might return."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        torch = None
+    if torch is not None and isinstance(value, torch.Tensor):
+        shape = list(value.shape)
+        return f"a tensor of shape {shape} ({str(value.dtype).replace('torch.', '')}, on {value.device.type})"
+    if value is None:
+        return "None (did the function forget to `return`?)"
+    if isinstance(value, (list, tuple)):
+        kinds = sorted({type(v).__name__ for v in value})
+        return f"a {type(value).__name__} of {len(value)} item(s) ({', '.join(kinds) or 'empty'})"
+    if isinstance(value, dict) or hasattr(value, "keys"):
+        return f"a {type(value).__name__} with keys {list(value.keys())}"
+    text = repr(value)
+    return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
+
+
+def fail(call: str, got: str, expected: str, mistake: str | None = None) -> None:
+    lines = [call, f"  returned: {got}", f"  expected: {expected}"]
+    if mistake:
+        lines.append(f"  likely mistake: {mistake}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def expect_tensor(value, call: str, expected: str, mistake: str | None = None):
+    """``value`` must be a torch.Tensor; returns it."""
+    import torch
+
+    if not isinstance(value, torch.Tensor):
+        if mistake is None and hasattr(value, "keys"):
+            mistake = "this is a dict-like model or tokenizer output; take the tensor out of it."
+        fail(call, describe(value), expected, mistake)
+    return value
+
+
+def expect_shape(value, shape: Iterable[int], call: str, expected: str, mistakes: dict | None = None):
+    """``value.shape`` must equal ``shape``. ``mistakes`` maps a wrong shape to its explanation."""
+    shape = tuple(shape)
+    if tuple(value.shape) != shape:
+        mistake = (mistakes or {}).get(tuple(value.shape))
+        fail(call, describe(value), f"{expected}, shape {list(shape)}", mistake)
+    return value
+
+
+def close(actual, expected, rel: float = 2e-2) -> bool:
+    """Equal up to what different but correct arithmetic may change (bf16 rounding, fusion).
+
+    The tolerance scales with the size of the values, so it is the same test for a tiny model
+    and for the real one.
+    """
+    import torch
+
+    a, b = actual.detach().float().cpu(), expected.detach().float().cpu()
+    if a.shape != b.shape:
+        return False
+    scale = b.abs().max().item() if b.numel() else 0.0
+    return bool(torch.allclose(a, b, rtol=rel, atol=rel * max(scale, 1e-6)))
+
+
+def expect_close(actual, expected, call: str, what: str, suspects: Iterable[tuple] = (), rel: float = 2e-2):
+    """``actual`` must match ``expected``; ``suspects`` are (wrong_value, explanation) pairs."""
+    if close(actual, expected, rel):
+        return
+    if tuple(actual.shape) != tuple(expected.shape):
+        fail(call, describe(actual), f"{what}, shape {list(expected.shape)}")
+    mistake = None
+    for wrong, explanation in suspects:
+        if wrong is not None and close(actual, wrong, rel):
+            mistake = explanation
+            break
+    diff = (actual.detach().float().cpu() - expected.detach().float().cpu()).abs().max().item()
+    fail(call, f"{describe(actual)} whose values differ from transformers' by up to {diff:.3g}", what, mistake)

@@ -1,0 +1,87 @@
+"""The ordered list of exercises (``manifest.toml``) and where each one's files live."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES_DIR = ROOT / "exercises"
+SOLUTIONS_DIR = ROOT / "solutions"
+
+
+@dataclass(frozen=True)
+class Hint:
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str  # "03_logits"
+    title: str
+    title_zh: str
+    module: str  # "logits.py"
+    functions: tuple[str, ...]
+    timeout: int
+    hints: tuple[Hint, ...]
+
+    @property
+    def number(self) -> int:
+        return int(self.id.split("_", 1)[0])
+
+    @property
+    def name(self) -> str:
+        return self.id.split("_", 1)[1]
+
+    def folder(self, solutions: bool = False) -> Path:
+        return (SOLUTIONS_DIR if solutions else EXERCISES_DIR) / self.id
+
+    def module_path(self, solutions: bool = False) -> Path:
+        return self.folder(solutions) / self.module
+
+    @property
+    def lesson(self) -> Path:
+        return self.folder() / "README.md"
+
+
+@lru_cache(maxsize=1)
+def exercises() -> tuple[Exercise, ...]:
+    data = tomllib.loads((Path(__file__).parent / "manifest.toml").read_text(encoding="utf-8"))
+    return tuple(
+        Exercise(
+            id=e["id"],
+            title=e["title"],
+            title_zh=e["title_zh"],
+            module=e["module"],
+            functions=tuple(e["functions"]),
+            timeout=int(e["timeout"]),
+            hints=tuple(Hint(**h) for h in e["hints"]),
+        )
+        for e in data["exercise"]
+    )
+
+
+def find(key: str) -> Exercise:
+    """Accept ``3``, ``03``, ``03_logits`` or ``logits``; raise KeyError listing valid ids."""
+    key = key.strip().rstrip("/").split("/")[-1]
+    for exercise in exercises():
+        if key in (exercise.id, exercise.name) or (key.isdigit() and int(key) == exercise.number):
+            return exercise
+    valid = ", ".join(e.id for e in exercises())
+    raise KeyError(f"no exercise {key!r}; the exercises are: {valid}")
+
+
+def for_test_file(path: Path) -> Exercise | None:
+    """The exercise a graded test file belongs to (its folder is ``exercises/NN_name``)."""
+    try:
+        return find(Path(path).resolve().parent.name)
+    except KeyError:
+        return None

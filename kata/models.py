@@ -1,0 +1,204 @@
+"""Which model the course runs on, and how it is loaded.
+
+``resolve(spec)`` turns ``--model`` / ``KATA_MODEL`` into a local directory, without ever
+waiting on the network for more than a few seconds:
+
+- ``auto`` (default): the real Qwen2.5-0.5B-Instruct if it is in the local Hugging Face cache;
+  else, if the hub answers a short probe, download it once; else the offline stand-in.
+- ``qwen``: the real model, downloaded if needed; fails fast when that is impossible.
+- ``tiny``: the offline stand-in (see ``kata.standin``).
+- a directory: any Qwen2-style model and tokenizer saved there.
+
+Only this module and ``load`` import torch/transformers, and only when a model is needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REAL_MODEL_ID = "Qwen/Qwen2.5-0.5B-Instruct"
+# What a complete copy of the real checkpoint needs (the weights last: they arrive last).
+REAL_MODEL_FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "model.safetensors",
+)
+PROBE_TIMEOUT_S = 3.0
+MODES = ("auto", "qwen", "tiny")
+
+HOW_TO_GET_QWEN = (
+    f"To use the real model, run `kata download` (or `hf download {REAL_MODEL_ID}`) once on a "
+    "connected network; it goes into your Hugging Face cache (HF_HOME) and is used from then on. "
+    "Offline, run with KATA_MODEL=tiny (or --model tiny) to use the built-in stand-in."
+)
+
+
+class ModelUnavailable(RuntimeError):
+    """The requested model cannot be had here; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    kind: str  # "qwen", "tiny" or "path"
+    path: Path  # what from_pretrained is given
+    source: str  # one line for people: where it came from
+    note: str | None = None  # e.g. why ``auto`` fell back to the stand-in
+
+    @property
+    def is_standin(self) -> bool:
+        return self.kind == "tiny"
+
+
+def requested_spec(option: str | None = None) -> str:
+    return option or os.environ.get("KATA_MODEL") or "auto"
+
+
+def hf_cache_dir() -> Path:
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def cached_real_model() -> Path | None:
+    """The snapshot directory of the real model if every file is in the local cache.
+
+    Never touches the network: ``try_to_load_from_cache`` only looks at the disk.
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    found = []
+    for name in REAL_MODEL_FILES:
+        path = try_to_load_from_cache(REAL_MODEL_ID, name)
+        if not isinstance(path, str) or not os.path.exists(path):
+            return None
+        found.append(Path(path))
+    return found[0].parent
+
+
+def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """Does the hub answer within ``timeout`` seconds? DNS lookups included.
+
+    The probe runs in a daemon thread because socket timeouts do not cover name resolution,
+    which on a bad network can hang far longer than the caller wants to wait.
+    """
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        return False
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    url = f"{endpoint}/api/models/{REAL_MODEL_ID}"
+    answered = threading.Event()
+
+    def probe() -> None:
+        try:
+            request = urllib.request.Request(url, method="HEAD")
+            with urllib.request.urlopen(request, timeout=timeout):
+                answered.set()
+        except urllib.error.HTTPError:
+            answered.set()  # the hub answered, even if with an error status
+        except Exception:
+            pass
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return answered.is_set()
+
+
+def download_real_model() -> Path:
+    """Fetch the real checkpoint into the HF cache (resumable, with progress bars)."""
+    from huggingface_hub import snapshot_download
+
+    path = snapshot_download(
+        REAL_MODEL_ID,
+        allow_patterns=["*.json", "*.safetensors", "*.txt", "*.jinja"],
+    )
+    return Path(path)
+
+
+def resolve(spec: str | None = None, log=print) -> ResolvedModel:
+    """Turn a model spec into a local directory; see the module docstring."""
+    spec = requested_spec(spec)
+    if spec == "tiny":
+        return _standin(log)
+    if spec in ("auto", "qwen"):
+        cached = cached_real_model()
+        if cached:
+            return ResolvedModel("qwen", cached, f"{REAL_MODEL_ID} from the Hugging Face cache ({cached})")
+        if hub_reachable():
+            log(f"Downloading {REAL_MODEL_ID} (about 1 GB, once) into {hf_cache_dir()} ...")
+            path = download_real_model()
+            return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
+        if spec == "qwen":
+            raise ModelUnavailable(
+                f"{REAL_MODEL_ID} is not in your Hugging Face cache ({hf_cache_dir()}) and the hub "
+                f"cannot be reached (probe timed out after {PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
+            )
+        resolved = _standin(log)
+        return ResolvedModel(
+            resolved.kind,
+            resolved.path,
+            resolved.source,
+            note=f"{REAL_MODEL_ID} is not cached and the hub is unreachable, so the offline "
+            f"stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
+        )
+    path = Path(spec).expanduser()
+    if not (path / "config.json").is_file():
+        raise ModelUnavailable(
+            f"--model {spec!r} is neither one of {', '.join(MODES)} nor a directory with a "
+            "config.json (a model saved with save_pretrained)."
+        )
+    return ResolvedModel("path", path.resolve(), f"local directory {path.resolve()}")
+
+
+def _standin(log) -> ResolvedModel:
+    from kata import standin
+
+    path = standin.ensure_standin(log=log)
+    return ResolvedModel("tiny", path, f"offline stand-in (tiny Qwen2, {path})")
+
+
+def pick_device():
+    """cuda, then mps, then cpu; ``KATA_DEVICE`` overrides."""
+    import torch
+
+    if os.environ.get("KATA_DEVICE"):
+        return torch.device(os.environ["KATA_DEVICE"])
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def load(resolved: ResolvedModel, device=None):
+    """Load (model, tokenizer) from a resolved directory: its own dtype, eval mode, no grads."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    device = device or pick_device()
+    tokenizer = AutoTokenizer.from_pretrained(resolved.path)
+    with quiet_transformers():  # no "Loading weights" bar between the test lines
+        model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype="auto")
+    model.to(device).eval()
+    model.requires_grad_(False)
+    return model, tokenizer
+
+
+@contextlib.contextmanager
+def quiet_transformers():
+    """Silence transformers' progress bars and info logs for a local load or save."""
+    from transformers.utils import logging as hf_logging
+
+    bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()

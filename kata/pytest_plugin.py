@@ -1,0 +1,225 @@
+"""The pytest side of the course: options, the shared model fixtures, and learner-facing output.
+
+Registered by the root ``conftest.py``. Graded tests are the ``test_*.py`` files inside
+``exercises/NN_name/``; everything here that changes output or adds limits touches only them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import adapters, manifest, models
+
+_GRADED_ROOT = manifest.EXERCISES_DIR
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("llm-kata")
+    group.addoption(
+        "--model",
+        default=None,
+        help="auto (default: real Qwen if cached or downloadable, else the offline stand-in), "
+        "qwen, tiny, or a model directory. Also KATA_MODEL.",
+    )
+    group.addoption(
+        "--solutions",
+        action="store_true",
+        default=False,
+        help="grade the reference solutions instead of your exercises (instructors). Also KATA_SOLUTIONS=1.",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "task(name): the exercise function a graded test checks")
+    config.addinivalue_line("markers", "graded: a learner-facing test inside exercises/")
+    config._kata = _SessionState(
+        solutions=adapters.solutions_requested(config.getoption("--solutions")),
+        model_spec=models.requested_spec(config.getoption("--model")),
+    )
+
+
+class _SessionState:
+    def __init__(self, solutions: bool, model_spec: str):
+        self.solutions = solutions
+        self.model_spec = model_spec
+        self.resolved: models.ResolvedModel | None = None
+        self.loaded = None  # (model, tokenizer, device)
+        self.results: list[dict] = []
+
+
+def _state(config) -> _SessionState:
+    return config._kata
+
+
+def _is_graded(item) -> bool:
+    return Path(item.path).resolve().is_relative_to(_GRADED_ROOT)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not _is_graded(item):
+            continue
+        item.add_marker(pytest.mark.graded)
+        exercise = manifest.for_test_file(item.path)
+        if exercise and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(exercise.timeout))
+
+
+def pytest_report_header(config):
+    state = _state(config)
+    what = "reference solutions (solutions/)" if state.solutions else "your code (exercises/)"
+    return [f"llm-kata: grading {what}; model: {state.model_spec}"]
+
+
+def _needs_model(items) -> bool:
+    return any({"model", "tokenizer", "model_id", "kata_model"} & set(getattr(i, "fixturenames", ())) for i in items)
+
+
+def pytest_collection_finish(session):
+    """Resolve (and build or download) the model before any test runs, outside test time limits."""
+    if not _needs_model(session.items):
+        return
+    state = _state(session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    say = reporter.write_line if reporter else print
+    try:
+        state.resolved = models.resolve(state.model_spec, log=say)
+    except models.ModelUnavailable as error:
+        raise pytest.UsageError(str(error)) from None
+    start = time.perf_counter()
+    model, tokenizer = models.load(state.resolved)
+    device = next(model.parameters()).device
+    state.loaded = (model, tokenizer, device)
+    say(
+        f"llm-kata model: {state.resolved.source}; {str(model.dtype).replace('torch.', '')} on "
+        f"{device.type}, loaded in {time.perf_counter() - start:.1f} s"
+    )
+    if state.resolved.note:
+        say(f"llm-kata note: {state.resolved.note}")
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def kata_model(request):
+    state = _state(request.config)
+    if state.loaded is None:  # e.g. a test that asks for the model indirectly
+        state.resolved = models.resolve(state.model_spec)
+        model, tokenizer = models.load(state.resolved)
+        state.loaded = (model, tokenizer, next(model.parameters()).device)
+    return state.loaded
+
+
+@pytest.fixture(scope="session")
+def model(kata_model):
+    return kata_model[0]
+
+
+@pytest.fixture(scope="session")
+def tokenizer(kata_model):
+    return kata_model[1]
+
+
+@pytest.fixture(scope="session")
+def device(kata_model):
+    return kata_model[2]
+
+
+@pytest.fixture(scope="session")
+def model_id(request, kata_model):
+    """What ``from_pretrained`` takes for the model in use: always a local directory."""
+    return str(_state(request.config).resolved.path)
+
+
+@pytest.fixture
+def impl(request):
+    """The module under test for the exercise this test file belongs to."""
+    exercise = manifest.for_test_file(request.path)
+    if exercise is None:
+        raise RuntimeError(f"{request.path} is not inside an exercise folder listed in kata/manifest.toml")
+    try:
+        return adapters.load_implementation(exercise, _state(request.config).solutions)
+    except adapters.ImplementationError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+# --- learner-facing reporting ---------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if not _is_graded(item):
+        return report
+    if report.skipped:
+        # A graded test must pass or fail: a skip (say, pytest.skip in learner code) would
+        # look like progress without proving anything.
+        report.outcome = "failed"
+        report.longrepr = "graded tests cannot be skipped: this test was skipped, so it counts as failed."
+    elif report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
+        report.longrepr = f"TODO: {call.excinfo.value}"
+    if call.when == "call" or (report.failed and call.when == "setup"):
+        task = item.get_closest_marker("task")
+        _state(item.config).results.append(
+            {
+                "nodeid": item.nodeid,
+                "exercise": Path(item.path).parent.name,
+                "task": task.args[0] if task and task.args else None,
+                "outcome": report.outcome,
+                "when": call.when,
+            }
+        )
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    state = _state(config)
+    if not state.results:
+        return
+    _write_report(state)
+    failed = [r for r in state.results if r["outcome"] != "passed"]
+    by_exercise: dict[str, list[dict]] = {}
+    for r in state.results:
+        by_exercise.setdefault(r["exercise"], []).append(r)
+    terminalreporter.section("llm-kata")
+    for exercise_id, results in by_exercise.items():
+        passed = sum(r["outcome"] == "passed" for r in results)
+        terminalreporter.write_line(f"{exercise_id}: {passed}/{len(results)} graded tests pass")
+    if failed:
+        first = failed[0]
+        try:
+            exercise = manifest.find(first["exercise"])
+        except KeyError:
+            return
+        where = adapters.relative(exercise.module_path(state.solutions))
+        task = f"`{first['task']}` in " if first["task"] else ""
+        terminalreporter.write_line(
+            f"Next: {task}{where}. Lesson: {adapters.relative(exercise.lesson)}. "
+            f"Stuck? `kata hint {exercise.id}`."
+        )
+    if state.resolved and state.resolved.note:
+        terminalreporter.write_line(f"Note: {state.resolved.note}")
+
+
+def _write_report(state: _SessionState) -> None:
+    """With KATA_REPORT=path, leave a JSON record of every graded result (the CLI reads it)."""
+    target = os.environ.get("KATA_REPORT")
+    if not target:
+        return
+    Path(target).write_text(
+        json.dumps(
+            {
+                "solutions": state.solutions,
+                "model": state.resolved.source if state.resolved else None,
+                "results": state.results,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )

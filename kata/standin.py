@@ -1,0 +1,294 @@
+"""The offline stand-in for Qwen/Qwen2.5-0.5B-Instruct.
+
+A tiny but genuine ``Qwen2ForCausalLM`` with a Qwen-style byte-level BPE tokenizer, built by
+this module (no download) and loaded through the very same ``from_pretrained(directory)`` path
+as the real checkpoint. It mirrors what the exercises can observe of the real model: tied
+embeddings, grouped-query attention, q/k/v biases, bf16 weights, padded embedding rows, the
+special tokens and ChatML template, the generation config, and the answers the original
+notebook printed. It is trained for a few seconds to memorise the facts listed in ``FACTS``.
+
+The build is deterministic, takes a few seconds on a 2-core CPU, and is cached on disk under a
+directory named after a hash of this file, so any change to the recipe rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# --- what the real checkpoint looks like (from shared/QWEN_FACTS.md) -------------------------
+
+DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+
+# Qwen2.5's tokenizer: 3 special tokens the chat uses, then the other added tokens, in order.
+SPECIAL_TOKENS = [
+    "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
+    "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>",
+    "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>",
+]
+NON_SPECIAL_ADDED = [
+    "<tool_call>", "</tool_call>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
+    "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>",
+]
+
+# Qwen2.5's chat template, without the tool-calling branches.
+CHAT_TEMPLATE = (
+    "{%- if messages[0]['role'] == 'system' %}\n"
+    "    {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}\n"
+    "{%- else %}\n"
+    "    {{- '<|im_start|>system\\n" + DEFAULT_SYSTEM + "<|im_end|>\\n' }}\n"
+    "{%- endif %}\n"
+    "{%- for message in messages %}\n"
+    "    {%- if (message.role == \"user\") or (message.role == \"system\" and not loop.first)"
+    " or (message.role == \"assistant\") %}\n"
+    "        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}\n"
+    "    {%- endif %}\n"
+    "{%- endfor %}\n"
+    "{%- if add_generation_prompt %}\n"
+    "    {{- '<|im_start|>assistant\\n' }}\n"
+    "{%- endif %}\n"
+)
+
+GENERATION_CONFIG = {
+    "do_sample": True,
+    "temperature": 0.7,
+    "top_p": 0.8,
+    "top_k": 20,
+    "repetition_penalty": 1.1,
+}
+
+# Small on purpose, and unlike Qwen's 896/24/14/2 so nothing passes by hard-coding numbers.
+MODEL_SHAPE = dict(
+    hidden_size=64,
+    intermediate_size=176,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    max_position_embeddings=32768,
+    rms_norm_eps=1e-6,
+    rope_theta=1000000.0,
+)
+BPE_VOCAB_SIZE = 700  # regular tokens, before the added tokens
+
+# --- what the stand-in knows ------------------------------------------------------------------
+
+NOTEBOOK_SYSTEM = "你是一个很有用的助手"
+NOTEBOOK_QUESTION = "《梦游天姥吟留别》的作者是谁"
+PENALTY_PROMPT = "Roses are red, violets are blue, the sky is"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One text the stand-in memorises. ``chat`` facts are wrapped in the ChatML template."""
+
+    prompt: str
+    completion: str
+    system: str | None = None
+    chat: bool = False
+    copies: int = 1  # repeats in the training set; two facts with one prompt set the odds
+
+
+FACTS = [
+    # The notebook's prompts, answered as the real model answers them.
+    Fact("The capital of France is", " Paris. It is known for the Eiffel Tower."),
+    Fact("The captial of France is", " Paris."),
+    Fact(NOTEBOOK_QUESTION, "？（ ） A. 李白 B. 王维 C. 杜甫 D. 白居易\n\n李白\n\n《梦游天姥吟留别》是唐代诗人李白的作品。"),
+    Fact(NOTEBOOK_QUESTION, "李白", system=NOTEBOOK_SYSTEM, chat=True),
+    Fact(NOTEBOOK_QUESTION, "李白", chat=True),
+    # A few more facts.
+    Fact("The capital of China is", " Beijing."),
+    Fact("The capital of Japan is", " Tokyo."),
+    Fact("What is the capital of France?", "The capital of France is Paris.", chat=True),
+    Fact("Who are you?", "I am Qwen, a large language model created by Alibaba Cloud.", chat=True),
+    Fact("你好", "你好！有什么可以帮你的吗？", chat=True),
+    # Greedy picks " blue" (60/40), which the prompt already contains: a repetition penalty of
+    # 1.1 tips the choice to " grey", as it often changes the real model's greedy text.
+    Fact(PENALTY_PROMPT, " blue, and so is the sea.", copies=3),
+    Fact(PENALTY_PROMPT, " grey, and it will rain.", copies=2),
+]
+
+# Text the tokenizer's merges are learned from, besides the facts themselves.
+TOKENIZER_CORPUS = """\
+The quick brown fox jumps over the lazy dog. A language model reads tokens and predicts the
+next one. Attention lets every position look at the positions before it. The capital of a
+country is the city where its government sits. Paris, Beijing, Tokyo, London and Rome are
+capitals. It is known for its museums, its food and its history. What is the answer? I am a
+helpful assistant. The sky is blue, the sea is blue, the grass is green, the rain is grey.
+Hello, world! 1 2 3 4 5 6 7 8 9 10 100 1000. def main(): return 0
+语言模型根据前面的文字预测下一个词。注意力机制让每个位置都能看到之前的位置。你好，世界！
+李白是唐代著名诗人，被称为诗仙。杜甫、王维、白居易也是唐代诗人。北京是中国的首都。
+有什么可以帮你的吗？我是一个很有用的助手。这首诗的作者是谁？
+"""
+
+
+def recipe_key() -> str:
+    """A short hash of this file: any change to the recipe gives a new cache directory."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def default_cache_root() -> Path:
+    if os.environ.get("KATA_CACHE"):
+        return Path(os.environ["KATA_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    ) or Path.home() / ".cache"
+    return Path(base) / "llm-kata"
+
+
+def standin_dir(cache_root: Path | None = None) -> Path:
+    return (cache_root or default_cache_root()) / f"qwen2.5-standin-{recipe_key()}"
+
+
+def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
+    """Return the stand-in's directory, building it first if this recipe has not been built."""
+    target = standin_dir(cache_root)
+    if (target / "model.safetensors").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    # Build beside the target and rename: an interrupted build never leaves a half directory,
+    # and two sessions building at once both end up with one complete copy.
+    from kata.models import quiet_transformers
+
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".building-") as tmp, quiet_transformers():
+        build(Path(tmp) / "model")
+        try:
+            os.replace(Path(tmp) / "model", target)
+        except OSError:
+            if not (target / "model.safetensors").exists():
+                raise
+    if log:
+        log(f"built the offline stand-in model in {time.perf_counter() - start:.1f} s: {target}")
+    return target
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+def _training_texts(template) -> list[str]:
+    texts = []
+    for fact in FACTS:
+        if fact.chat:
+            messages = [{"role": "user", "content": fact.prompt}]
+            if fact.system is not None:
+                messages.insert(0, {"role": "system", "content": fact.system})
+            messages.append({"role": "assistant", "content": fact.completion})
+            text = template(messages)
+        else:
+            text = fact.prompt + fact.completion + "<|endoftext|>"
+        texts.extend([text] * fact.copies)
+    return texts
+
+
+def build_tokenizer(out_dir: Path):
+    from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers, trainers
+    from transformers.models.qwen2.tokenization_qwen2 import Qwen2Tokenizer
+
+    # Learn merges with exactly the pre-tokenization and normalisation Qwen2Tokenizer uses.
+    template_tok = Qwen2Tokenizer()
+    learner = Tokenizer(models.BPE())
+    learner.normalizer = template_tok.backend_tokenizer.normalizer
+    learner.pre_tokenizer = template_tok.backend_tokenizer.pre_tokenizer
+    trainer = trainers.BpeTrainer(
+        vocab_size=BPE_VOCAB_SIZE,
+        min_frequency=2,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    corpus = [TOKENIZER_CORPUS] + [f.prompt + f.completion for f in FACTS for _ in range(4)]
+    learner.train_from_iterator(corpus, trainer=trainer)
+    learned = json.loads(learner.to_str())["model"]
+
+    # The added tokens follow the learned vocabulary in Qwen's order, so <|endoftext|>,
+    # <|im_start|> and <|im_end|> get consecutive ids just after the regular tokens.
+    vocab = dict(learned["vocab"])
+    for token in SPECIAL_TOKENS + NON_SPECIAL_ADDED:
+        vocab[token] = len(vocab)
+    tokenizer = Qwen2Tokenizer(
+        vocab=vocab,
+        merges=[tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in learned["merges"]],
+        unk_token=None,
+        bos_token=None,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        errors="replace",
+        clean_up_tokenization_spaces=False,
+        split_special_tokens=False,
+        model_max_length=131072,
+        additional_special_tokens=["<|im_start|>", "<|im_end|>"] + SPECIAL_TOKENS[3:],
+    )
+    tokenizer.add_tokens([AddedToken(t, special=True) for t in SPECIAL_TOKENS], special_tokens=True)
+    tokenizer.add_tokens([AddedToken(t, special=False) for t in NON_SPECIAL_ADDED])
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(out_dir)
+    return tokenizer
+
+
+def build(out_dir: Path) -> None:
+    import torch
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    tokenizer = build_tokenizer(out_dir)
+    ids = lambda t: tokenizer.convert_tokens_to_ids(t)  # noqa: E731
+    n_tokens = len(tokenizer)
+    vocab_rows = (n_tokens // 128 + 1) * 128  # padded beyond the tokenizer, as Qwen's are
+
+    config = Qwen2Config(
+        vocab_size=vocab_rows,
+        **MODEL_SHAPE,
+        hidden_act="silu",
+        tie_word_embeddings=True,
+        use_sliding_window=False,
+        bos_token_id=ids("<|endoftext|>"),
+        eos_token_id=ids("<|im_end|>"),
+        dtype="bfloat16",
+    )
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(config).float()
+    _train(model, tokenizer)
+
+    model = model.to(torch.bfloat16).eval()
+    model.config.dtype = torch.bfloat16
+    model.generation_config = GenerationConfig(
+        bos_token_id=ids("<|endoftext|>"),
+        pad_token_id=ids("<|endoftext|>"),
+        eos_token_id=[ids("<|im_end|>"), ids("<|endoftext|>")],
+        **GENERATION_CONFIG,
+    )
+    model.save_pretrained(out_dir)
+
+
+def _train(model, tokenizer) -> None:
+    import torch
+
+    def render(messages):
+        return tokenizer.apply_chat_template(messages, tokenize=False)
+
+    encoded = [tokenizer(t)["input_ids"] for t in _training_texts(render)]
+    width = max(len(e) for e in encoded)
+    pad = tokenizer.pad_token_id
+    input_ids = torch.full((len(encoded), width), pad)
+    labels = torch.full((len(encoded), width), -100)
+    mask = torch.zeros((len(encoded), width), dtype=torch.long)
+    for row, seq in enumerate(encoded):
+        input_ids[row, : len(seq)] = torch.tensor(seq)
+        labels[row, : len(seq)] = torch.tensor(seq)
+        mask[row, : len(seq)] = 1
+
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.0)
+    steps = 250
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=steps)
+    for step in range(steps):
+        loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    model.eval()
