@@ -8,6 +8,7 @@ named by ``KATA_IMPL_FILE`` (how ``kata check --notebook`` grades code taken fro
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import sys
@@ -76,7 +77,8 @@ def load_implementation(exercise: Exercise, solutions: bool) -> Implementation:
 def _import(exercise: Exercise, path: Path, solutions: bool):
     if not path.is_file():
         return ImplementationError(f"{relative(path)} does not exist; `kata reset {exercise.id}` restores it.")
-    name = f"kata_under_test.{'solutions' if solutions else 'exercises'}.{exercise.id}"
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
+    name = f"kata_under_test.{exercise.id}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     try:
@@ -95,3 +97,16 @@ def _import(exercise: Exercise, path: Path, solutions: bool):
         )
     sys.modules[name] = module
     return Implementation(module, exercise, path)
+
+
+def reference_functions(exercise_id: str) -> dict:
+    """The reference solution's public names, for test doubles that change just one function."""
+    from kata.manifest import find
+
+    exercise = find(exercise_id)
+    path = exercise.module_path(solutions=True)
+    loaded = _loaded.get(path) or _import(exercise, path, True)
+    if isinstance(loaded, ImplementationError):
+        raise loaded
+    _loaded[path] = loaded
+    return {k: v for k, v in vars(loaded._module).items() if not k.startswith("__")}

@@ -173,6 +173,7 @@ def pytest_runtest_makereport(item, call):
                 "task": task.args[0] if task and task.args else None,
                 "outcome": report.outcome,
                 "when": call.when,
+                "message": report.longreprtext[-2000:] if report.failed else "",
             }
         )
     return report

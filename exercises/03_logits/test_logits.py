@@ -23,6 +23,17 @@ def live_logits(model, ids):
         return model(ids).logits
 
 
+def input_of(module, run):
+    """What `module` receives while `run()` executes (here: the hidden states before the final norm)."""
+    seen = []
+    handle = module.register_forward_pre_hook(lambda _module, args: seen.append(args[0]))
+    try:
+        run()
+    finally:
+        handle.remove()
+    return seen[-1]
+
+
 # --- task 1: encode ------------------------------------------------------------------------
 
 
@@ -98,7 +109,7 @@ def test_hidden_states_come_from_the_transformer_body(impl, model, tokenizer, de
     )
     with torch.no_grad():
         embeddings = model.model.embed_tokens(ids)
-        before_norm = model.model(ids, output_hidden_states=True).hidden_states[-1]
+        before_norm = input_of(model.model.norm, lambda: model.model(ids))
     expect_close(
         hidden,
         live_hidden(model, ids),
@@ -155,8 +166,17 @@ def test_to_logits_uses_the_hidden_states_it_is_given(impl, model, device):
     logits = expect_tensor(impl.to_logits(model, hidden), call, "a tensor [1, 4, vocab_size]")
     with torch.no_grad():
         expected = model.lm_head(hidden)
-    expect_close(logits, expected, call, "model.lm_head(hidden)",
-                 suspects=[(torch.softmax(expected.float(), -1), "these are probabilities (softmax).")])
+        normed_again = model.lm_head(model.model.norm(hidden))
+    expect_close(
+        logits,
+        expected,
+        call,
+        "model.lm_head(hidden)",
+        suspects=[
+            (torch.softmax(expected.float(), -1), "these are probabilities (softmax); logits are the raw scores."),
+            (normed_again, "the final norm was applied a second time; last_hidden_state is already normalised."),
+        ],
+    )
 
 
 # --- task 4: last_token_logits -----------------------------------------------------------------

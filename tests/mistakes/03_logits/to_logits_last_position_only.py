@@ -1,0 +1,10 @@
+"""to_logits() scores only the last position."""
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("03_logits"))
+
+CAUGHT_BY = "only one position"
+
+
+def to_logits(model, hidden):
+    return model.lm_head(hidden[:, -1])

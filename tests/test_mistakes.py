@@ -1,0 +1,39 @@
+"""Every likely wrong version in tests/mistakes/ is caught, with a message that names it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from graded_runs import ROOT, run_in_process
+
+MISTAKES = sorted((ROOT / "tests" / "mistakes").glob("*/*.py"))
+
+
+def caught_by(path: Path) -> str:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "CAUGHT_BY":
+            return node.value.value
+    raise AssertionError(f"{path} has no CAUGHT_BY = '...' string")
+
+
+def test_there_are_mistakes_for_every_exercise_folder():
+    exercises = {p.name for p in (ROOT / "exercises").iterdir() if p.is_dir() and p.name[:2].isdigit()}
+    covered = {p.parent.name for p in MISTAKES}
+    assert exercises <= covered, f"no wrong versions in tests/mistakes/ for {sorted(exercises - covered)}"
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])
+def test_the_graded_tests_catch_and_name_the_mistake(mistake, monkeypatch):
+    expected_text = caught_by(mistake)
+    run = run_in_process(f"exercises/{mistake.parent.name}", monkeypatch=monkeypatch,
+                         env={"KATA_IMPL_FILE": str(mistake)})
+    failed = [r for r in run.results if r["outcome"] == "failed"]
+    assert run.results, f"no graded test ran for {mistake.name}"
+    assert failed, f"{mistake.parent.name}/{mistake.name}: every graded test passed on this wrong version"
+    messages = "\n".join(r["message"] for r in failed)
+    assert expected_text in messages, (
+        f"{mistake.name} fails, but no failure message says {expected_text!r}. Messages:\n{messages}"
+    )
