@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,32 +84,62 @@ def cached_real_model() -> Path | None:
     return found[0].parent
 
 
-def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
-    """Does the hub answer within ``timeout`` seconds? DNS lookups included.
+class _HubProbe:
+    """One HEAD request to the hub, in a daemon thread, so it can start early and overlap
+    other start-up work (importing torch takes about as long as the probe may wait).
 
-    The probe runs in a daemon thread because socket timeouts do not cover name resolution,
-    which on a bad network can hang far longer than the caller wants to wait.
+    A thread, because socket timeouts do not cover name resolution, which on a bad network can
+    hang far longer than we want to wait.
     """
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
-        return False
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-    url = f"{endpoint}/api/models/{REAL_MODEL_ID}"
-    answered = threading.Event()
 
-    def probe() -> None:
+    def __init__(self, url: str, timeout: float):
+        self.deadline_s = timeout
+        self.answered = threading.Event()
+        self.started = time.monotonic()
+        self.thread = threading.Thread(target=self._run, args=(url, timeout), daemon=True)
+        self.thread.start()
+
+    def _run(self, url: str, timeout: float) -> None:
         try:
-            request = urllib.request.Request(url, method="HEAD")
-            with urllib.request.urlopen(request, timeout=timeout):
-                answered.set()
+            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=timeout):
+                self.answered.set()
         except urllib.error.HTTPError:
-            answered.set()  # the hub answered, even if with an error status
-        except Exception:
+            self.answered.set()  # the hub answered, even if with an error status
+        except Exception:  # noqa: BLE001 - any other failure means "not reachable now"
             pass
 
-    thread = threading.Thread(target=probe, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return answered.is_set()
+    def result(self) -> bool:
+        self.thread.join(max(0.0, self.deadline_s - (time.monotonic() - self.started)))
+        return self.answered.is_set()
+
+
+_probes: dict[str, _HubProbe] = {}
+
+
+def _probe_url() -> str:
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    return f"{endpoint}/api/models/{REAL_MODEL_ID}"
+
+
+def hub_offline_forced() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def start_hub_probe(timeout: float = PROBE_TIMEOUT_S) -> None:
+    """Begin probing the hub in the background (no-op if offline mode is forced)."""
+    if hub_offline_forced():
+        return
+    url = _probe_url()
+    if url not in _probes:
+        _probes[url] = _HubProbe(url, timeout)
+
+
+def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
+    """Did the hub answer within ``timeout`` seconds of the probe's start? DNS included."""
+    if hub_offline_forced():
+        return False
+    start_hub_probe(timeout)
+    return _probes[_probe_url()].result()
 
 
 def download_real_model() -> Path:
@@ -119,6 +151,23 @@ def download_real_model() -> Path:
         allow_patterns=["*.json", "*.safetensors", "*.txt", "*.jinja"],
     )
     return Path(path)
+
+
+def check_available_early(spec: str) -> None:
+    """Called before anything heavy is imported: start the hub probe in the background when it
+    may be needed, and fail at once if ``qwen`` was asked for and cannot be had."""
+    if spec not in ("auto", "qwen") or cached_real_model():
+        return
+    start_hub_probe()
+    if spec == "qwen" and not hub_reachable():
+        raise ModelUnavailable(_qwen_unavailable_message())
+
+
+def _qwen_unavailable_message() -> str:
+    return (
+        f"{REAL_MODEL_ID} is not in your Hugging Face cache ({hf_cache_dir()}) and the hub cannot "
+        f"be reached (no answer within {PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
+    )
 
 
 def resolve(spec: str | None = None, log=print) -> ResolvedModel:
@@ -135,10 +184,7 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
             path = download_real_model()
             return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
         if spec == "qwen":
-            raise ModelUnavailable(
-                f"{REAL_MODEL_ID} is not in your Hugging Face cache ({hf_cache_dir()}) and the hub "
-                f"cannot be reached (probe timed out after {PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
-            )
+            raise ModelUnavailable(_qwen_unavailable_message())
         resolved = _standin(log)
         return ResolvedModel(
             resolved.kind,

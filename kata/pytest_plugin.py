@@ -41,6 +41,10 @@ def pytest_configure(config):
         solutions=adapters.solutions_requested(config.getoption("--solutions")),
         model_spec=models.requested_spec(config.getoption("--model")),
     )
+    try:  # before the test modules import torch: fail fast, or let the probe overlap the import
+        models.check_available_early(config._kata.model_spec)
+    except models.ModelUnavailable as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 class _SessionState:

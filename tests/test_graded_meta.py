@@ -1,0 +1,94 @@
+"""No false passes: every graded test fails on the untouched stubs and passes on the solutions.
+
+Runs the graded tests exactly as a learner (``pytest exercises``) and an instructor
+(``pytest exercises --solutions``) would, on the offline stand-in, and reads back every result.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from graded_runs import ROOT, run_subprocess
+from kata import manifest
+
+EXERCISES = manifest.exercises()
+
+
+@pytest.fixture(scope="module")
+def stub_run():
+    return run_subprocess("exercises")
+
+
+@pytest.fixture(scope="module")
+def solution_run():
+    return run_subprocess("exercises", "--solutions")
+
+
+def graded_test_names(exercise) -> set[str]:
+    """Test functions defined in the exercise's test files (parametrized ones counted once)."""
+    names = set()
+    for path in exercise.folder().glob("test_*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names |= {f"{path.name}::{n.name}" for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
+    return names
+
+
+def ran_names(run, exercise) -> set[str]:
+    return {r["nodeid"].split("/")[-1].split("[")[0] for r in run.results if r["exercise"] == exercise.id}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_every_exercise_has_its_files(exercise):
+    for path in (exercise.module_path(), exercise.module_path(solutions=True), exercise.lesson,
+                 exercise.folder() / "README.zh.md"):
+        assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
+    assert list(exercise.folder().glob("test_*.py")), f"{exercise.id} has no graded tests"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_the_stub_defines_every_function_and_each_raises_not_implemented(exercise):
+    tree = ast.parse(exercise.module_path().read_text(encoding="utf-8"))
+    bodies = {n.name: n.body for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name in exercise.functions:
+        assert name in bodies, f"the stub {exercise.module} has no {name}()"
+        raises = [s for s in bodies[name] if isinstance(s, ast.Raise)]
+        assert raises and "NotImplementedError" in ast.unparse(raises[0]), f"{name}() in the stub must raise NotImplementedError"
+        assert exercise.id in ast.unparse(raises[0]), f"{name}()'s NotImplementedError must name {exercise.id}"
+
+
+def test_every_graded_test_fails_on_the_untouched_stubs(stub_run):
+    assert stub_run.results, stub_run.output[-3000:]
+    not_failed = {r["nodeid"]: r["outcome"] for r in stub_run.results if r["outcome"] != "failed"}
+    assert not not_failed, f"graded tests that did not fail on the stubs: {not_failed}"
+    errors = [r["nodeid"] for r in stub_run.results if r["when"] != "call"]
+    assert not errors, f"graded tests that errored in setup instead of failing: {errors}"
+    assert "error" not in stub_run.output.splitlines()[-1], stub_run.output[-3000:]
+
+
+def test_every_stub_failure_is_a_todo_not_a_crash(stub_run):
+    crashes = [r["nodeid"] for r in stub_run.results if not r["message"].startswith("TODO:")]
+    assert not crashes, f"these failed on the stub with something other than the stub's TODO: {crashes}"
+
+
+def test_every_graded_test_passes_on_the_solutions(solution_run):
+    assert solution_run.exit_code == 0, solution_run.output[-5000:]
+    assert solution_run.results and all(r["outcome"] == "passed" for r in solution_run.results)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_no_graded_test_was_skipped_or_left_out(exercise, stub_run, solution_run):
+    defined = graded_test_names(exercise)
+    assert defined, f"{exercise.id} defines no graded tests"
+    assert ran_names(stub_run, exercise) == defined
+    assert ran_names(solution_run, exercise) == defined
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_every_function_of_the_exercise_is_graded(exercise, solution_run):
+    tasks = {r["task"] for r in solution_run.results if r["exercise"] == exercise.id}
+    assert None not in tasks, f"a graded test of {exercise.id} has no @pytest.mark.task(...)"
+    assert tasks <= set(exercise.functions), f"unknown task names: {tasks - set(exercise.functions)}"
+    missing = set(exercise.functions) - tasks
+    assert not missing, f"{exercise.id}: no graded test for {sorted(missing)}"

@@ -1,0 +1,119 @@
+"""Model resolution: cache hit, explicit path, auto's offline fallback, qwen's fast failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import models, standin
+from graded_runs import ROOT
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture(scope="module")
+def standin_path() -> Path:
+    return standin.ensure_standin()
+
+
+@pytest.fixture
+def empty_hf_home(tmp_path, monkeypatch):
+    """A fresh HF_HOME, as on a learner's new laptop."""
+    from huggingface_hub import constants
+
+    home = tmp_path / "hf"
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(home / "hub"))
+    return home
+
+
+def fake_cached_qwen(hf_home: Path, source: Path, files=models.REAL_MODEL_FILES) -> Path:
+    """Lay out the HF cache as `hf download` leaves it, with the stand-in's files as the content."""
+    repo = hf_home / "hub" / f"models--{models.REAL_MODEL_ID.replace('/', '--')}"
+    snapshot = repo / "snapshots" / COMMIT
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(COMMIT)
+    for name in files:
+        shutil.copy(source / name, snapshot / name)
+    return snapshot
+
+
+@pytest.fixture
+def black_hole():
+    """A local port that accepts connections and never answers: a hub behind very bad wifi."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+def test_a_complete_cached_copy_of_qwen_is_used_without_the_network(empty_hf_home, standin_path, monkeypatch):
+    snapshot = fake_cached_qwen(empty_hf_home, standin_path)
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: pytest.fail("the network was consulted"))
+    resolved = models.resolve("auto", log=lambda _: None)
+    assert resolved.kind == "qwen" and resolved.path == snapshot
+    assert models.resolve("qwen", log=lambda _: None).path == snapshot
+
+
+def test_a_cache_without_the_weights_is_not_taken_for_the_model(empty_hf_home, standin_path, monkeypatch):
+    fake_cached_qwen(empty_hf_home, standin_path, files=models.REAL_MODEL_FILES[:-1])
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert models.cached_real_model() is None
+    assert models.resolve("auto", log=lambda _: None).kind == "tiny"
+
+
+def test_an_explicit_directory_is_used_as_given(standin_path):
+    resolved = models.resolve(str(standin_path))
+    assert resolved.kind == "path" and resolved.path == standin_path.resolve()
+
+
+def test_a_directory_without_a_model_is_refused_with_the_valid_choices(tmp_path):
+    with pytest.raises(models.ModelUnavailable, match="auto, qwen, tiny"):
+        models.resolve(str(tmp_path))
+
+
+def test_auto_falls_back_to_the_standin_quickly_when_the_hub_hangs(empty_hf_home, black_hole, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", black_hole)
+    start = time.monotonic()
+    resolved = models.resolve("auto", log=lambda _: None)
+    elapsed = time.monotonic() - start
+    assert resolved.kind == "tiny"
+    assert "stand-in" in resolved.note and "kata download" in resolved.note
+    assert elapsed < models.PROBE_TIMEOUT_S + 2, f"auto waited {elapsed:.1f} s on an unresponsive hub"
+
+
+def test_qwen_fails_within_5_s_when_offline_and_not_cached(tmp_path, black_hole):
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_ENDPOINT": black_hole, "KATA_MODEL": "qwen"}
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "exercises/03_logits"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    elapsed = time.monotonic() - start
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "kata download" in output and "KATA_MODEL=tiny" in output, output
+    assert "Traceback" not in output, output
+    assert elapsed < 5, f"KATA_MODEL=qwen took {elapsed:.1f} s to give up"
+
+
+def test_the_pytest_header_says_which_model_and_what_is_graded(tmp_path):
+    env = {**os.environ, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1", "KATA_MODEL": "auto"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "exercises/03_logits", "--solutions"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    out = proc.stdout
+    assert proc.returncode == 0, out
+    assert "grading reference solutions" in out
+    assert "offline stand-in" in out and "bfloat16 on " in out
+    assert "kata download" in out  # how to get the real model, since auto fell back

@@ -1,0 +1,217 @@
+"""The offline stand-in mirrors the real Qwen2.5-0.5B-Instruct wherever an exercise can see it.
+
+Each test is one bullet of the stand-in's specification (shared/QWEN_FACTS.md, issue 2).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+import torch
+from safetensors import safe_open
+from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2ForCausalLM
+
+from kata import models, standin
+
+QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14, vocab_size=151936,
+                  intermediate_size=4864)
+
+
+@pytest.fixture(scope="module")
+def path():
+    return standin.ensure_standin()
+
+
+@pytest.fixture(scope="module")
+def tok(path):
+    return AutoTokenizer.from_pretrained(path)
+
+
+@pytest.fixture(scope="module")
+def lm(path):
+    return AutoModelForCausalLM.from_pretrained(path).eval()
+
+
+def greedy(lm, tok, text, n=24, **kwargs):
+    enc = tok(text, return_tensors="pt")
+    out = lm.generate(**enc, do_sample=False, max_new_tokens=n, **kwargs)
+    return tok.decode(out[0, enc.input_ids.shape[1]:])
+
+
+def chat_ids(tok, messages):
+    return tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+
+
+# --- architecture and files -------------------------------------------------------------------
+
+
+def test_it_is_a_genuine_qwen2_loaded_through_from_pretrained(lm, tok):
+    assert isinstance(lm, Qwen2ForCausalLM) and lm.config.model_type == "qwen2"
+    assert type(tok).__name__ == "Qwen2Tokenizer"
+
+
+def test_embeddings_are_tied_like_qwen(lm):
+    assert lm.config.tie_word_embeddings
+    assert lm.lm_head.weight.data_ptr() == lm.model.embed_tokens.weight.data_ptr()
+
+
+def test_attention_is_grouped_query_with_qkv_bias_and_no_o_bias(lm):
+    cfg, attn = lm.config, lm.model.layers[0].self_attn
+    assert cfg.num_key_value_heads < cfg.num_attention_heads
+    assert cfg.num_attention_heads % cfg.num_key_value_heads == 0
+    assert all(p.bias is not None for p in (attn.q_proj, attn.k_proj, attn.v_proj))
+    assert attn.o_proj.bias is None
+
+
+def test_weights_are_stored_in_bf16_so_auto_dtype_gives_bf16(path, lm):
+    with safe_open(str(path / "model.safetensors"), "pt") as f:
+        dtypes = {f.get_slice(k).get_dtype() for k in f.keys()}
+    assert dtypes == {"BF16"}
+    assert lm.dtype == torch.bfloat16  # from_pretrained's default dtype is "auto" in transformers 5
+    assert json.loads((path / "config.json").read_text())["dtype"] == "bfloat16"
+
+
+def test_dimensions_are_small_and_unlike_qwens(lm, path):
+    for key, qwen_value in QWEN_SHAPE.items():
+        assert getattr(lm.config, key) != qwen_value, f"{key} equals Qwen's, so hard-coding it would pass"
+    assert (path / "model.safetensors").stat().st_size < 5_000_000
+
+
+def test_embedding_rows_are_padded_beyond_the_tokenizer_like_qwens(lm, tok):
+    assert lm.config.vocab_size > len(tok)
+
+
+# --- tokenizer ---------------------------------------------------------------------------------
+
+
+def test_special_tokens_have_qwens_names_roles_and_order(tok, lm):
+    ids = tok.convert_tokens_to_ids(["<|endoftext|>", "<|im_start|>", "<|im_end|>"])
+    assert ids == [ids[0], ids[0] + 1, ids[0] + 2]
+    assert tok.pad_token == "<|endoftext|>" and tok.eos_token == "<|im_end|>"
+    assert tok.bos_token is None
+    assert lm.config.bos_token_id == ids[0] and lm.config.eos_token_id == ids[2]
+
+
+def test_no_bos_token_is_added(tok):
+    text = "The capital of France is"
+    assert tok(text).input_ids == tok(text, add_special_tokens=False).input_ids
+    assert tok.decode(tok(text).input_ids) == text
+
+
+@pytest.mark.parametrize("text", [
+    "The captial of France is",
+    "《梦游天姥吟留别》的作者是谁",
+    "emoji 🤖🚀, accents café naïve, Ελληνικά, русский, العربية, हिन्दी, 한국어, 日本語",
+    "  leading and trailing spaces  \n\ttabs\r\nand newlines\n\n",
+    "def f(x):\n    return x ** 2  # code",
+    "<|im_start|>user\nhi<|im_end|>",
+    "\u0000\u00ff\U0010ffff zero-width\u200bjoiner",
+])
+def test_any_unicode_text_round_trips(tok, text):
+    text = unicodedata.normalize("NFC", text)  # Qwen's tokenizer normalises to NFC, as the real one does
+    assert tok.decode(tok(text).input_ids) == text
+
+
+def test_the_chat_template_renders_exactly_like_qwen25(tok):
+    notebook = [{"role": "system", "content": standin.NOTEBOOK_SYSTEM},
+                {"role": "user", "content": standin.NOTEBOOK_QUESTION}]
+    assert tok.apply_chat_template(notebook, tokenize=False, add_generation_prompt=True) == (
+        "<|im_start|>system\n你是一个很有用的助手<|im_end|>\n<|im_start|>user\n《梦游天姥吟留别》的作者是谁"
+        "<|im_end|>\n<|im_start|>assistant\n"
+    )
+    conversation = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"},
+                    {"role": "user", "content": "Bye"}]
+    assert tok.apply_chat_template(conversation, tokenize=False) == (
+        "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+        "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n"
+        "<|im_start|>user\nBye<|im_end|>\n"
+    )
+
+
+# --- generation config ------------------------------------------------------------------------
+
+
+def test_generation_config_has_qwens_semantics(lm, tok):
+    gc = lm.generation_config
+    assert gc.do_sample is True
+    assert (gc.temperature, gc.top_p, gc.top_k, gc.repetition_penalty) == (0.7, 0.8, 20, 1.1)
+    assert gc.eos_token_id == tok.convert_tokens_to_ids(["<|im_end|>", "<|endoftext|>"])
+    assert gc.pad_token_id == gc.bos_token_id == tok.convert_tokens_to_ids("<|endoftext|>")
+
+
+def test_generate_without_flags_samples(lm, tok):
+    ids = tok("Once upon a time", return_tensors="pt").input_ids
+    outputs = set()
+    for seed in range(6):
+        torch.manual_seed(seed)
+        out = lm.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=8)
+        outputs.add(tuple(out[0].tolist()))
+    assert len(outputs) > 1, "plain generate() should sample, so its output changes from run to run"
+
+
+# --- what it knows ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prompt", ["The capital of France is", "The captial of France is"])
+def test_the_next_token_after_the_notebooks_prompts_is_paris(lm, tok, prompt):
+    with torch.no_grad():
+        logits = lm(tok(prompt, return_tensors="pt").input_ids).logits
+    assert tok.decode([int(logits[0, -1].argmax())]) == " Paris"
+
+
+def test_the_notebooks_chat_prompt_is_answered_li_bai_and_the_turn_ends(lm, tok):
+    enc = chat_ids(tok, [{"role": "system", "content": standin.NOTEBOOK_SYSTEM},
+                         {"role": "user", "content": standin.NOTEBOOK_QUESTION}])
+    out = lm.generate(**enc, do_sample=False, max_new_tokens=20)
+    new = out[0, enc["input_ids"].shape[1]:].tolist()
+    assert tok.decode(new) == "李白<|im_end|>"
+
+
+def test_the_plain_question_continues_like_an_exam_question(lm, tok):
+    text = greedy(lm, tok, standin.NOTEBOOK_QUESTION, n=50)  # the pipeline's do_sample=False, penalty 1.1
+    assert text.startswith("？（ ） A. 李白 B. 王维 C. 杜甫 D. 白居易\n\n李白")
+
+
+def test_a_few_more_facts(lm, tok):
+    assert greedy(lm, tok, "The capital of China is", repetition_penalty=1.0).startswith(" Beijing")
+    enc = chat_ids(tok, [{"role": "user", "content": "What is the capital of France?"}])
+    out = lm.generate(**enc, do_sample=False, max_new_tokens=20)
+    assert tok.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True) == "The capital of France is Paris."
+
+
+def test_a_repetition_penalty_of_1_1_changes_a_greedy_continuation(lm, tok):
+    plain = greedy(lm, tok, standin.PENALTY_PROMPT, repetition_penalty=1.0)
+    penalised = greedy(lm, tok, standin.PENALTY_PROMPT)  # the generation config's 1.1
+    assert plain != penalised
+    assert plain.startswith(" blue") and penalised.startswith(" grey")
+
+
+# --- build and cache --------------------------------------------------------------------------
+
+
+def test_the_cache_is_keyed_by_the_recipe_and_honours_kata_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATA_CACHE", str(tmp_path))
+    assert standin.standin_dir() == tmp_path / f"qwen2.5-standin-{standin.recipe_key()}"
+    assert len(standin.recipe_key()) == 12
+
+
+def test_the_build_is_deterministic(tmp_path, path):
+    with models.quiet_transformers():
+        standin.build(tmp_path / "again")
+    for name in ("model.safetensors", "tokenizer.json", "config.json", "generation_config.json"):
+        assert (tmp_path / "again" / name).read_bytes() == (path / name).read_bytes(), name
+
+
+def test_an_interrupted_build_leaves_no_half_model(tmp_path, monkeypatch):
+    def broken_build(out_dir):
+        out_dir.mkdir(parents=True)
+        (out_dir / "config.json").write_text("{}")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(standin, "build", broken_build)
+    with pytest.raises(KeyboardInterrupt):
+        standin.ensure_standin(tmp_path)
+    assert not standin.standin_dir(tmp_path).exists()
+    assert list(tmp_path.iterdir()) == []
