@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kata import adapters, manifest, models
+from kata.guard import ModelGuard
 
 _GRADED_ROOT = manifest.EXERCISES_DIR
 
@@ -53,6 +54,7 @@ class _SessionState:
         self.model_spec = model_spec
         self.resolved: models.ResolvedModel | None = None
         self.loaded = None  # (model, tokenizer, device)
+        self.guard: ModelGuard | None = None
         self.results: list[dict] = []
 
 
@@ -96,15 +98,41 @@ def pytest_collection_finish(session):
     except models.ModelUnavailable as error:
         raise pytest.UsageError(str(error)) from None
     start = time.perf_counter()
-    model, tokenizer = models.load(state.resolved)
-    device = next(model.parameters()).device
-    state.loaded = (model, tokenizer, device)
+    model, tokenizer, device = _load(state)
     say(
         f"llm-kata model: {state.resolved.source}; {str(model.dtype).replace('torch.', '')} on "
         f"{device.type}, loaded in {time.perf_counter() - start:.1f} s"
     )
     if state.resolved.note:
         say(f"llm-kata note: {state.resolved.note}")
+
+
+def _load(state: _SessionState):
+    model, tokenizer = models.load(state.resolved)
+    state.loaded = (model, tokenizer, next(model.parameters()).device)
+    state.guard = ModelGuard(model, tokenizer, state.resolved.path)
+    return state.loaded
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After each graded test, make sure learner code left the shared model as it found it."""
+    guard = _state(item.config).guard
+    if guard is None or not _is_graded(item):
+        return (yield)
+    try:
+        return (yield)
+    finally:
+        changes = guard.changes()
+        if changes:
+            guard.restore()
+            pytest.fail(
+                "your code changed the shared model, which every test uses:\n  - "
+                + "\n  - ".join(changes)
+                + "\nIt has been restored for the next tests. Work on copies (tensor.clone(), "
+                "copy.deepcopy) and pass options as arguments instead of editing the model.",
+                pytrace=False,
+            )
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -115,8 +143,7 @@ def kata_model(request):
     state = _state(request.config)
     if state.loaded is None:  # e.g. a test that asks for the model indirectly
         state.resolved = models.resolve(state.model_spec)
-        model, tokenizer = models.load(state.resolved)
-        state.loaded = (model, tokenizer, next(model.parameters()).device)
+        _load(state)
     return state.loaded
 
 

@@ -1,0 +1,76 @@
+"""English and Chinese text for the `kata` command. ``--lang`` wins, then KATA_LANG, then the locale."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+TEXT = {
+    "title": ("llm-kata: how a transformer LLM really runs", "llm-kata：深入理解 Transformer LLM"),
+    "progress": ("{done}/{total} exercises done", "已完成 {done}/{total} 个练习"),
+    "col_exercise": ("exercise", "练习"),
+    "col_title": ("title", "标题"),
+    "col_status": ("status", "状态"),
+    "col_file": ("your file", "你的文件"),
+    "done": ("done", "完成"),
+    "failing": ("failing", "未通过"),
+    "not started": ("not started", "未开始"),
+    "next": ("Next: {id}: edit {file}, lesson {lesson}, then `kata check {id}`.",
+             "下一步：{id}：编辑 {file}，阅读 {lesson}，然后运行 `kata check {id}`。"),
+    "all_done": ("All exercises pass. Well done!", "所有练习都通过了，干得好！"),
+    "checking": ("Checking {id} ({title}) against {what}...", "正在检查 {id}（{title}），对象：{what}……"),
+    "what_exercises": ("your code", "你的代码"),
+    "what_solutions": ("the reference solutions", "参考答案"),
+    "passed": ("{id}: all {total} graded tests pass.", "{id}：全部 {total} 个评分测试通过。"),
+    "failed": ("{id}: {passed}/{total} graded tests pass.", "{id}：{passed}/{total} 个评分测试通过。"),
+    "stuck": ("Lesson: {lesson}. Stuck? `kata hint {id}`.", "课程：{lesson}。卡住了？运行 `kata hint {id}`。"),
+    "no_results": ("The tests did not run:", "测试没有运行："),
+    "edited_tests": ("These graded test files differ from the shipped ones, so their results prove nothing: {files}. "
+                     "`kata reset {id} --tests` restores them.",
+                     "这些评分测试文件与原版不同，因此结果不能作数：{files}。运行 `kata reset {id} --tests` 可恢复。"),
+    "hint": ("Hint {n}/{total} for {id}:", "{id} 的提示 {n}/{total}："),
+    "no_more_hints": ("That was the last hint for {id}. The lesson is {lesson}.",
+                      "{id} 的提示已经全部给出。课程在 {lesson}。"),
+    "solution_locked": ("{id} is not done yet: the solution opens once `kata check {id}` passes "
+                        "(instructors: --force).",
+                        "{id} 还没有完成：`kata check {id}` 通过后才能查看答案（讲师可用 --force）。"),
+    "reset_confirm": ("Replace {file} with the original stub? Your version is saved first. [y/N] ",
+                      "用原始模板替换 {file}？你的版本会先备份。[y/N] "),
+    "reset_cancelled": ("Nothing changed.", "没有做任何修改。"),
+    "reset_done": ("Restored {file}. Your version is saved at {backup}.", "已恢复 {file}。你的版本备份在 {backup}。"),
+    "reset_tests_done": ("Restored the graded tests: {files}.", "已恢复评分测试：{files}。"),
+    "watch_start": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits.",
+                    "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出。"),
+    "watch_next": ("{id} passes! Moving on to {next}.", "{id} 通过了！进入 {next}。"),
+    "watch_polling": ("File events are not available here; checking for changes every second instead.",
+                      "此环境不支持文件事件，改为每秒检查一次文件变化。"),
+    "bye": ("Bye! Your progress is saved.", "再见！进度已保存。"),
+    "download_offline": ("The Hugging Face hub cannot be reached (no answer within {s:.0f} s). Connect to a network "
+                         "and run `kata download` again; an interrupted download resumes where it stopped.",
+                         "无法连接 Hugging Face hub（{s:.0f} 秒内无响应）。请联网后重新运行 `kata download`；"
+                         "中断的下载会从断点继续。"),
+    "download_done": ("{model} is in the Hugging Face cache at {path}. `pytest exercises/...` will use it.",
+                      "{model} 已在 Hugging Face 缓存中：{path}。`pytest exercises/...` 会使用它。"),
+    "download_cached": ("{model} is already cached at {path}.", "{model} 已经在缓存里：{path}。"),
+}
+
+
+def detect(explicit: str | None = None) -> str:
+    choice = explicit or os.environ.get("KATA_LANG")
+    if not choice:
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            if os.environ.get(var):
+                choice = os.environ[var]
+                break
+        else:
+            choice = (locale.getlocale()[0] or "") if hasattr(locale, "getlocale") else ""
+    return "zh" if choice.lower().startswith("zh") else "en"
+
+
+class Translator:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, key: str, **values) -> str:
+        en, zh = TEXT[key]
+        return (zh if self.lang == "zh" else en).format(**values)

@@ -1,0 +1,66 @@
+"""The learner's progress: a small JSON file in the repository (``.kata/state.json``).
+
+It only records what the last graded runs found and how many hints were shown; deleting it is
+safe (the next ``kata check`` rebuilds what matters).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from kata.manifest import ROOT
+
+STATE_DIR = ROOT / ".kata"
+DONE, FAILING, NOT_STARTED = "done", "failing", "not started"
+
+
+def state_file() -> Path:
+    return Path(os.environ.get("KATA_STATE", STATE_DIR / "state.json"))
+
+
+def load() -> dict:
+    try:
+        data = json.loads(state_file().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # missing or damaged: start afresh rather than fail
+
+
+def save(data: dict) -> None:
+    path = state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)  # never a half-written state file
+
+
+def status(exercise_id: str, data: dict | None = None) -> str:
+    record = (data if data is not None else load()).get("exercises", {}).get(exercise_id)
+    return record["status"] if record else NOT_STARTED
+
+
+def record_result(exercise_id: str, passed: int, total: int, solutions: bool = False) -> None:
+    if solutions:
+        return  # grading the reference solutions says nothing about the learner's progress
+    data = load()
+    data.setdefault("exercises", {})[exercise_id] = {
+        "status": DONE if total and passed == total else FAILING,
+        "passed": passed,
+        "total": total,
+        "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    save(data)
+
+
+def next_hint_index(exercise_id: str) -> int:
+    """How many hints of this exercise were shown before (so the index of the next one)."""
+    return load().get("hints", {}).get(exercise_id, 0)
+
+
+def hint_shown(exercise_id: str, count: int) -> None:
+    data = load()
+    data.setdefault("hints", {})[exercise_id] = count
+    save(data)

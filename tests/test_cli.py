@@ -1,0 +1,196 @@
+"""The `kata` command, driven as a learner drives it: a subprocess in a copy of the repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graded_runs import ROOT
+
+IGNORE = shutil.ignore_patterns(".kata", "__pycache__", "*.egg-info", ".pytest_cache", "notebooks", ".venv", "venv")
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A private copy of the course, with the shipped files' blobs in its git object store."""
+    copy = tmp_path / "llm-kata"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    if (copy / ".git").exists():
+        import json
+
+        for rel in json.loads((copy / "kata" / "pristine.json").read_text()):
+            subprocess.run(["git", "hash-object", "-w", rel], cwd=copy, check=True, capture_output=True)
+    return copy
+
+
+def kata(repo: Path, *args: str, stdin: str | None = None, timeout: float = 300, env: dict | None = None):
+    full_env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})}
+    for var in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG"):
+        full_env.pop(var, None)
+    return subprocess.run(
+        [sys.executable, "-m", "kata.cli", *args], cwd=repo, env={**full_env, **(env or {})},
+        input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def solve(repo: Path, exercise: str, module: str) -> None:
+    shutil.copy(repo / "solutions" / exercise / module, repo / "exercises" / exercise / module)
+
+
+def test_list_shows_every_exercise_and_progress_without_importing_torch(repo):
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys; from kata.cli import main; main(['list']); "
+         "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')"],
+        cwd=repo, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+    )
+    assert probe.stdout.strip().endswith("NO TORCH"), probe.stdout + probe.stderr
+    for exercise in ("01_load", "02_chat", "03_logits", "04_decode", "05_kv_cache"):
+        assert exercise in probe.stdout
+    assert "0/5 exercises done" in probe.stdout
+
+
+def test_check_fails_on_the_stub_then_passes_and_records_progress(repo):
+    first = kata(repo, "check", "3")
+    assert first.returncode == 1
+    assert "TODO: 03_logits: implement encode()" in first.stdout
+    assert "0/10 graded tests pass" in first.stdout
+    assert "kata hint 03_logits" in first.stdout
+    assert "Traceback" not in first.stdout + first.stderr
+    assert "failing (0/10)" in kata(repo, "list").stdout
+
+    solve(repo, "03_logits", "logits.py")
+    second = kata(repo, "check", "logits")
+    assert second.returncode == 0, second.stdout
+    assert "all 10 graded tests pass" in second.stdout
+    listing = kata(repo).stdout
+    assert "done" in listing and "1/5 exercises done" in listing
+
+
+def test_check_without_an_exercise_takes_the_first_one_not_done(repo):
+    result = kata(repo, "check")
+    assert "Checking 01_load" in result.stdout
+
+
+def test_check_solutions_grades_the_reference_and_does_not_count_as_progress(repo):
+    result = kata(repo, "check", "03", "--solutions")
+    assert result.returncode == 0 and "against the reference solutions" in result.stdout
+    assert "0/5 exercises done" in kata(repo, "list").stdout
+
+
+def test_hints_come_one_at_a_time(repo):
+    outputs = [kata(repo, "hint", "03_logits").stdout for _ in range(4)]
+    assert "Hint 1/3" in outputs[0] and "Hint 2/3" in outputs[1] and "Hint 3/3" in outputs[2]
+    assert "last hint" in outputs[3]
+    assert "return_tensors" in outputs[0]
+
+
+def test_the_solution_opens_only_once_the_exercise_passes(repo):
+    locked = kata(repo, "solution", "3")
+    assert locked.returncode == 1 and "not done yet" in locked.stdout
+    assert "def encode" not in locked.stdout
+    assert "def encode" in kata(repo, "solution", "3", "--force").stdout
+    solve(repo, "03_logits", "logits.py")
+    assert kata(repo, "check", "3").returncode == 0
+    assert "def encode" in kata(repo, "solution", "3").stdout
+
+
+def test_reset_backs_up_the_learners_file_and_restores_the_stub(repo):
+    module = repo / "exercises" / "03_logits" / "logits.py"
+    stub = module.read_text()
+    module.write_text("# my work in progress\n")
+    refused = kata(repo, "reset", "3")  # no terminal to confirm on
+    assert refused.returncode == 2 and "--yes" in refused.stdout
+    assert module.read_text() == "# my work in progress\n"
+
+    result = kata(repo, "reset", "3", "--yes")
+    assert result.returncode == 0, result.stdout
+    assert module.read_text() == stub
+    backups = list((repo / ".kata" / "backups" / "03_logits").glob("logits-*.py"))
+    assert len(backups) == 1 and backups[0].read_text() == "# my work in progress\n"
+    assert str(backups[0].relative_to(repo)) in result.stdout.replace("\n", "")
+
+
+def test_an_edited_graded_test_is_reported_and_can_be_restored(repo):
+    test_file = repo / "exercises" / "03_logits" / "test_logits.py"
+    shipped = test_file.read_text()
+    test_file.write_text(shipped.replace("def test_", "def _disabled_test_"))
+    solve(repo, "03_logits", "logits.py")
+    result = kata(repo, "check", "3")
+    assert "differ from the shipped ones" in result.stdout
+    assert result.returncode != 0
+    kata(repo, "reset", "3", "--tests", "--yes")
+    assert test_file.read_text() == shipped
+
+
+def test_unknown_exercise_lists_the_valid_ones_in_one_sentence(repo):
+    result = kata(repo, "hint", "99")
+    assert result.returncode == 2
+    assert "01_load, 02_chat, 03_logits, 04_decode, 05_kv_cache" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_download_without_network_says_so_within_5_s(repo, tmp_path):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    try:
+        start = time.monotonic()
+        result = kata(repo, "download", env={"HF_HOME": str(tmp_path / "hf"),
+                                             "HF_ENDPOINT": f"http://127.0.0.1:{server.getsockname()[1]}"})
+        elapsed = time.monotonic() - start
+    finally:
+        server.close()
+    assert result.returncode == 1
+    assert "cannot be reached" in result.stdout
+    assert elapsed < 5, f"kata download took {elapsed:.1f} s to give up"
+
+
+def test_doctor_reports_versions_devices_caches_and_network(repo, tmp_path):
+    result = kata(repo, "doctor", env={"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    for field in ("torch", "transformers", "devices", "HF cache", "not cached", "stand-in", "hub"):
+        assert field in result.stdout, field
+
+
+def test_chinese_messages(repo):
+    assert "已完成 0/5 个练习" in kata(repo, "--lang", "zh").stdout
+    assert "已完成" in kata(repo, env={"LANG": "zh_CN.UTF-8"}).stdout
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["file-events", "polling"])
+def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, poll):
+    env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
+    args = [sys.executable, "-m", "kata.cli", "watch", "3"] + (["--poll"] if poll else [])
+    proc = subprocess.Popen(args, cwd=repo, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    seen = []
+
+    def wait_for(text: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"never saw {text!r}:\n{''.join(seen)}")
+
+    try:
+        wait_for("Watching exercises/03_logits/logits.py")
+        solve(repo, "03_logits", "logits.py")  # the learner saves a working file
+        wait_for("03_logits passes! Moving on to 04_decode")
+        wait_for("Watching exercises/04_decode/decode.py")
+        proc.stdin.write("q\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+    assert "done" in kata(repo, "list").stdout
