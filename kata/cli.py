@@ -362,8 +362,11 @@ def cmd_doctor(args) -> int:
         except ImportError:
             rows.append((package, "[red]missing[/]"))
     rows.append(("HF cache", str(models.hf_cache_dir())))
-    cached = models.cached_real_model()
-    rows.append((models.REAL_MODEL_ID, f"[green]cached[/] at {cached}" if cached else "[yellow]not cached[/] (`kata download`)"))
+    cached, damaged = models.real_model_cache_state()
+    if damaged:
+        rows.append((models.REAL_MODEL_ID, f"[red]damaged[/] at {cached}: {damaged} (`kata download` repairs it)"))
+    else:
+        rows.append((models.REAL_MODEL_ID, f"[green]cached[/] at {cached}" if cached else "[yellow]not cached[/] (`kata download`)"))
     built = standin.standin_dir()
     rows.append(("stand-in", f"{built} ({'built' if (built / 'model.safetensors').exists() else 'built on first use'})"))
     rows.append(("KATA_MODEL", os.environ.get("KATA_MODEL", "auto (default)")))

@@ -69,19 +69,47 @@ def hf_cache_dir() -> Path:
 
 
 def cached_real_model() -> Path | None:
-    """The snapshot directory of the real model if every file is in the local cache.
+    """The snapshot directory of the real model if every file is in the local cache, intact.
 
-    Never touches the network: ``try_to_load_from_cache`` only looks at the disk.
+    Never touches the network: ``try_to_load_from_cache`` only looks at the disk. A download
+    that was interrupted leaves no snapshot entry, so it counts as not cached (and resumes).
     """
+    path, problem = real_model_cache_state()
+    return path if path and not problem else None
+
+
+def real_model_cache_state() -> tuple[Path | None, str | None]:
+    """(snapshot directory or None, what is wrong with it or None)."""
     from huggingface_hub import try_to_load_from_cache
 
     found = []
     for name in REAL_MODEL_FILES:
         path = try_to_load_from_cache(REAL_MODEL_ID, name)
         if not isinstance(path, str) or not os.path.exists(path):
-            return None
+            return None, None
         found.append(Path(path))
-    return found[0].parent
+    snapshot = found[0].parent
+    return snapshot, safetensors_problem(found[-1])
+
+
+def safetensors_problem(path: Path) -> str | None:
+    """Why a .safetensors file cannot be complete, read from its header alone (no full read)."""
+    import json
+    import struct
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            (header_len,) = struct.unpack("<Q", f.read(8))
+            if header_len > size:
+                return f"{path.name} is truncated ({size} bytes)"
+            header = json.loads(f.read(header_len))
+    except (OSError, struct.error, ValueError, UnicodeDecodeError) as error:
+        return f"{path.name} is unreadable ({error})"
+    end = max((t["data_offsets"][1] for k, t in header.items() if k != "__metadata__"), default=0)
+    if size != 8 + header_len + end:
+        return f"{path.name} has {size} bytes but its header describes {8 + header_len + end}: it is damaged or incomplete"
+    return None
 
 
 class _HubProbe:
@@ -143,12 +171,17 @@ def hub_reachable(timeout: float = PROBE_TIMEOUT_S) -> bool:
 
 
 def download_real_model() -> Path:
-    """Fetch the real checkpoint into the HF cache (resumable, with progress bars)."""
+    """Fetch the real checkpoint into the HF cache (resumable, with progress bars).
+
+    A damaged copy (see ``safetensors_problem``) is downloaded again rather than trusted.
+    """
     from huggingface_hub import snapshot_download
 
+    damaged = real_model_cache_state()[1] is not None
     path = snapshot_download(
         REAL_MODEL_ID,
         allow_patterns=["*.json", "*.safetensors", "*.txt", "*.jinja"],
+        force_download=damaged,
     )
     return Path(path)
 
@@ -164,9 +197,11 @@ def check_available_early(spec: str) -> None:
 
 
 def _qwen_unavailable_message() -> str:
+    damaged = real_model_cache_state()[1]
+    state = f"your cached copy is damaged ({damaged})" if damaged else f"it is not in your Hugging Face cache ({hf_cache_dir()})"
     return (
-        f"{REAL_MODEL_ID} is not in your Hugging Face cache ({hf_cache_dir()}) and the hub cannot "
-        f"be reached (no answer within {PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
+        f"{REAL_MODEL_ID} cannot be used: {state}, and the hub cannot be reached (no answer within "
+        f"{PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
     )
 
 
@@ -185,13 +220,15 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
             return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
         if spec == "qwen":
             raise ModelUnavailable(_qwen_unavailable_message())
+        damaged = real_model_cache_state()[1]
         resolved = _standin(log)
         return ResolvedModel(
             resolved.kind,
             resolved.path,
             resolved.source,
-            note=f"{REAL_MODEL_ID} is not cached and the hub is unreachable, so the offline "
-            f"stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
+            note=(f"your cached copy of {REAL_MODEL_ID} is damaged ({damaged}); " if damaged
+                  else f"{REAL_MODEL_ID} is not cached; ")
+            + f"the hub is unreachable, so the offline stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
         )
     path = Path(spec).expanduser()
     if not (path / "config.json").is_file():

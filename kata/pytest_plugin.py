@@ -73,7 +73,8 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.graded)
         exercise = manifest.for_test_file(item.path)
         if exercise and item.get_closest_marker("timeout") is None:
-            item.add_marker(pytest.mark.timeout(exercise.timeout))
+            # KATA_TIMEOUT overrides the manifest's limit (e.g. a slow machine, or the project's own tests).
+            item.add_marker(pytest.mark.timeout(float(os.environ.get("KATA_TIMEOUT") or exercise.timeout)))
 
 
 def pytest_report_header(config):
@@ -193,8 +194,10 @@ def pytest_runtest_makereport(item, call):
         # look like progress without proving anything.
         report.outcome = "failed"
         report.longrepr = "graded tests cannot be skipped: this test was skipped, so it counts as failed."
-    elif report.failed and call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
-        report.longrepr = f"TODO: {call.excinfo.value}"
+    elif report.failed and call.excinfo is not None:
+        friendly = _learner_facing(item, call.excinfo)
+        if friendly:
+            report.longrepr = friendly
     if call.when == "call" or (report.failed and call.when == "setup"):
         task = item.get_closest_marker("task")
         _state(item.config).results.append(
@@ -208,6 +211,29 @@ def pytest_runtest_makereport(item, call):
             }
         )
     return report
+
+
+def _learner_facing(item, excinfo) -> str | None:
+    """A short message for a failure that came from learner code, instead of a deep traceback."""
+    if excinfo.errisinstance(NotImplementedError):
+        return f"TODO: {excinfo.value}"
+    exercise = manifest.for_test_file(item.path)
+    impl = adapters.implementation_path(exercise, _state(item.config).solutions) if exercise else None
+    frames = [e for e in excinfo.traceback if impl and Path(str(e.path)) == impl]
+    where = ""
+    if frames:
+        where = f"\n  while running {adapters.relative(impl)}, line {frames[-1].lineno + 1}: {str(frames[-1].statement).strip()}"
+    message = str(excinfo.value)
+    if message.startswith("Timeout (>"):
+        marker = item.get_closest_marker("timeout")
+        return (
+            f"this test did not finish within {marker.args[0] if marker else '?'} s, the time limit of "
+            f"{exercise.id if exercise else 'this exercise'}{where or '.'}\n  likely cause: a loop that never "
+            "stops (no stop at eos or at max_new_tokens?) or one that recomputes far more than it needs."
+        )
+    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)) or not frames:
+        return None  # the test's own message, or a failure outside learner code: pytest's output
+    return f"your code raised {excinfo.typename}: {message}{where}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
