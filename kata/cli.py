@@ -6,6 +6,7 @@
     kata hint EX             the next hint for an exercise
     kata solution EX         the reference solution, once your exercise passes
     kata reset EX            restore the original file (yours is backed up first)
+    kata notebook EX         write a Jupyter notebook for the exercise (grade it with check --notebook)
     kata download            fetch the real model into the Hugging Face cache
     kata doctor              what this machine has: versions, devices, caches, network
 
@@ -31,13 +32,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from kata import manifest, pristine, state
+from kata.errors import KataError
 from kata.adapters import relative
 from kata.i18n import Translator, detect
 from kata.manifest import ROOT, Exercise
-
-
-class KataError(Exception):
-    """A problem to report in one sentence, without a traceback."""
 
 
 console = Console(highlight=False)
@@ -165,7 +163,21 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None) -> bo
 
 def cmd_check(args) -> int:
     exercise = find_exercise(args.exercise)
-    return 0 if check(exercise, args.solutions, args.model) else 1
+    impl_file = None
+    if args.notebook:
+        from kata import notebooks
+
+        impl_file = notebooks.extract_to_module(Path(args.notebook), exercise)
+    return 0 if check(exercise, args.solutions, args.model, impl_file) else 1
+
+
+def cmd_notebook(args) -> int:
+    from kata import notebooks
+
+    exercise = find_exercise(args.exercise)
+    path = notebooks.write(exercise, Path(args.out) if args.out else None, force=args.force)
+    console.print(_("notebook_written", path=relative(path), id=exercise.id))
+    return 0
 
 
 # --- watch ------------------------------------------------------------------------------------
@@ -393,6 +405,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("exercise", nargs="?")
     c.add_argument("--solutions", action="store_true", help="grade the reference solution (instructors)")
     c.add_argument("--model", help="auto, qwen, tiny or a model directory (default: KATA_MODEL or auto)")
+    c.add_argument("--notebook", help="grade the kata:solution cells of this notebook instead of the .py file")
+    n = sub.add_parser("notebook", help="write a Jupyter notebook for an exercise")
+    n.add_argument("exercise")
+    n.add_argument("--out", help="folder for the notebook (default: notebooks/)")
+    n.add_argument("--force", action="store_true", help="replace a notebook you have worked in")
     w = sub.add_parser("watch", help="re-check on every save")
     w.add_argument("exercise", nargs="?")
     w.add_argument("--model")
@@ -413,7 +430,7 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     None: cmd_list, "list": cmd_list, "check": cmd_check, "watch": cmd_watch, "hint": cmd_hint,
-    "solution": cmd_solution, "reset": cmd_reset, "download": cmd_download, "doctor": cmd_doctor,
+    "solution": cmd_solution, "reset": cmd_reset, "notebook": cmd_notebook, "download": cmd_download, "doctor": cmd_doctor,
 }
 
 
@@ -422,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     _.lang = detect(args.lang)
     try:
         return COMMANDS[args.command](args)
-    except (KataError, pristine.PristineError) as error:
+    except KataError as error:
         console.print(f"[red]kata: {escape(str(error))}[/]")
         return 2
     except KeyboardInterrupt:

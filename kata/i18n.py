@@ -44,6 +44,8 @@ TEXT = {
     "watch_next": ("{id} passes! Moving on to {next}.", "{id} 通过了！进入 {next}。"),
     "watch_polling": ("File events are not available here; checking for changes every second instead.",
                       "此环境不支持文件事件，改为每秒检查一次文件变化。"),
+    "notebook_written": ("Wrote {path}. Open it in Jupyter; its last cell grades it (or `kata check {id} --notebook {path}`).",
+                         "已写入 {path}。用 Jupyter 打开；最后一个单元格负责评分（或运行 `kata check {id} --notebook {path}`）。"),
     "bye": ("Bye! Your progress is saved.", "再见！进度已保存。"),
     "download_offline": ("The Hugging Face hub cannot be reached (no answer within {s:.0f} s). Connect to a network "
                          "and run `kata download` again; an interrupted download resumes where it stopped.",

@@ -13,12 +13,13 @@ import json
 import subprocess
 from pathlib import Path
 
+from kata.errors import KataError
 from kata.manifest import ROOT, exercises
 
 RECORD = Path(__file__).with_name("pristine.json")
 
 
-class PristineError(RuntimeError):
+class PristineError(KataError):
     pass
 
 

@@ -1,0 +1,141 @@
+"""Work an exercise in Jupyter, and grade the notebook with the same tests as the .py file.
+
+``kata notebook 03`` writes ``notebooks/03_logits.ipynb``: the lesson, a setup cell that loads
+the course model as the tests do, one cell per function to implement (tagged ``kata:solution``),
+and a grading cell. ``kata check 03 --notebook PATH`` extracts the tagged cells into a module and
+grades it through ``KATA_IMPL_FILE``, so the messages are those of the .py exercise.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from kata.errors import KataError
+from kata.manifest import ROOT, Exercise
+
+SOLUTION_TAG = "kata:solution"
+NOTEBOOK_DIR = ROOT / "notebooks"
+EXTRACT_DIR = ROOT / ".kata" / "notebook_impl"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+class NotebookError(KataError):
+    pass
+
+
+# --- in the notebook --------------------------------------------------------------------------
+
+
+def course_model():
+    """(model, tokenizer, device, model_id) loaded exactly as the graded tests load them."""
+    from kata import models
+
+    resolved = models.resolve()
+    model, tokenizer = models.load(resolved)
+    device = next(model.parameters()).device
+    print(f"model: {resolved.source}; {str(model.dtype).replace('torch.', '')} on {device.type}")
+    if resolved.note:
+        print(f"note: {resolved.note}")
+    return model, tokenizer, device, str(resolved.path)
+
+
+def grade(exercise_id: str, notebook: str) -> bool:
+    """Grade the saved notebook from inside it (save first: the file on disk is what is graded)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "kata.cli", "check", exercise_id, "--notebook", str(Path(notebook).resolve())]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    print(proc.stdout + proc.stderr)
+    return proc.returncode == 0
+
+
+# --- writing a notebook -----------------------------------------------------------------------
+
+
+def _stub_cells(exercise: Exercise) -> list[str]:
+    """The stub split into its header (docstring, imports, constants) and one source per function."""
+    source = exercise.module_path().read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    header, functions = [], []
+    for node in tree.body:
+        start = (node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno) - 1
+        text = "\n".join(lines[start:node.end_lineno])
+        if isinstance(node, ast.FunctionDef):
+            functions.append(text)
+        elif not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant)):
+            header.append(text)  # imports and constants; the module docstring is the lesson's job
+    return ["\n".join(header)] + functions
+
+
+def build(exercise: Exercise, notebook_name: str) -> nbformat.NotebookNode:
+    lesson = exercise.lesson.read_text(encoding="utf-8")
+    cells = [
+        new_markdown_cell(lesson + f"\n\n*中文课程: `exercises/{exercise.id}/README.zh.md`*"),
+        new_markdown_cell("## Setup · 准备\nLoads the course model the way the graded tests do "
+                          "(`KATA_MODEL`: auto, qwen, tiny or a directory)."),
+        new_code_cell("from kata.notebooks import course_model\n\nmodel, tokenizer, device, model_id = course_model()"),
+        new_markdown_cell("## Your code · 你的代码\nFill in each function below, run its cell, try it on "
+                          "`model` and `tokenizer`. Only the cells tagged `kata:solution` are graded."),
+    ]
+    for source in _stub_cells(exercise):
+        cells.append(new_code_cell(source, metadata={"tags": [SOLUTION_TAG]}))
+    cells += [
+        new_markdown_cell("## Grade · 评分\nSave the notebook first (Ctrl+S / Cmd+S): grading reads the saved file. "
+                          "先保存（Ctrl+S），评分读取的是保存后的文件。"),
+        new_code_cell(f"from kata.notebooks import grade\n\ngrade({exercise.id!r}, {notebook_name!r})"),
+    ]
+    nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"},
+                                             "kata": {"exercise": exercise.id}})
+    nb.metadata["kata"]["generated"] = _fingerprint(nb)
+    nbformat.validate(nb)
+    return nb
+
+
+def _fingerprint(nb) -> str:
+    """A hash of the learner-editable cells, to tell a notebook the learner has worked in."""
+    sources = [c.source for c in nb.cells if SOLUTION_TAG in c.get("metadata", {}).get("tags", [])]
+    return hashlib.sha256("\n\0".join(sources).encode()).hexdigest()[:16]
+
+
+def write(exercise: Exercise, out_dir: Path | None = None, force: bool = False) -> Path:
+    out_dir = Path(out_dir or NOTEBOOK_DIR)
+    target = out_dir / f"{exercise.id}.ipynb"
+    if target.exists() and not force:
+        existing = nbformat.read(target, as_version=4)
+        if existing.metadata.get("kata", {}).get("generated") != _fingerprint(existing):
+            raise NotebookError(f"{target} has your work in it; use --force to replace it (or --out another folder)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(build(exercise, target.name), target)
+    return target
+
+
+# --- grading a notebook -----------------------------------------------------------------------
+
+
+def extract_to_module(notebook: Path, exercise: Exercise) -> Path:
+    """Write the notebook's kata:solution cells, in order, to a module the graded tests can import."""
+    if not notebook.is_file():
+        raise NotebookError(f"there is no notebook at {notebook}")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception as error:  # noqa: BLE001 - nbformat raises several kinds for a bad file
+        raise NotebookError(f"{notebook} is not a readable notebook ({error})") from None
+    cells = [c for c in nb.cells if c.cell_type == "code" and SOLUTION_TAG in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise NotebookError(f"{notebook} has no cells tagged {SOLUTION_TAG!r}; `kata notebook {exercise.id}` writes one")
+    parts = [f'"""{exercise.id}, taken from the kata:solution cells of {notebook.name}."""\n']
+    for number, cell in enumerate(cells, 1):
+        # IPython magics and shell lines have no meaning in a module.
+        body = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        parts.append(f"# --- kata:solution cell {number} ---\n{body}\n")
+    EXTRACT_DIR.mkdir(parents=True, exist_ok=True)
+    target = EXTRACT_DIR / f"{exercise.id}_{notebook.stem}.py"
+    target.write_text("\n".join(parts), encoding="utf-8")
+    return target

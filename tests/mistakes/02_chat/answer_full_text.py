@@ -1,0 +1,15 @@
+"""answer() decodes the whole output sequence, prompt included."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("02_chat"))
+
+CAUGHT_BY = "the prompt came back too"
+
+
+@torch.no_grad()
+def answer(model, tokenizer, question, system=None, max_new_tokens=32):
+    enc = encode_chat(tokenizer, make_messages(question, system)).to(model.device)  # noqa: F821
+    out = model.generate(**enc, do_sample=False, max_new_tokens=max_new_tokens)
+    return tokenizer.decode(out[0], skip_special_tokens=True)

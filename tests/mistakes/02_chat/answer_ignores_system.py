@@ -1,0 +1,15 @@
+"""answer() never puts the system prompt into the conversation."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("02_chat"))
+
+CAUGHT_BY = "the system prompt never reached the model"
+
+
+@torch.no_grad()
+def answer(model, tokenizer, question, system=None, max_new_tokens=32):
+    enc = encode_chat(tokenizer, make_messages(question)).to(model.device)  # noqa: F821
+    out = model.generate(**enc, do_sample=False, max_new_tokens=max_new_tokens)
+    return tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)

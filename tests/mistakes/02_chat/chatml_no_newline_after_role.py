@@ -1,0 +1,15 @@
+"""chatml() puts the content right after the role: '<|im_start|>user{content}'."""
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("02_chat"))
+
+CAUGHT_BY = "the newline after the role is missing"
+
+DEFAULT = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+
+
+def chatml(messages):
+    if messages[0]["role"] != "system":
+        messages = [{"role": "system", "content": DEFAULT}, *messages]
+    text = "".join(f"<|im_start|>{m['role']}{m['content']}<|im_end|>\n" for m in messages)
+    return text + "<|im_start|>assistant\n"
