@@ -9,6 +9,7 @@
     kata notebook EX         write a Jupyter notebook for the exercise (grade it with check --notebook)
     kata download            fetch the real model into the Hugging Face cache
     kata doctor              what this machine has: versions, devices, caches, network
+    kata bench               time the 05_kv_cache loops against model.generate
 
 EX may be written 3, 03, 03_logits or logits. Commands that do not run a model never import
 torch, so they answer at once.
@@ -393,6 +394,38 @@ def cmd_doctor(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from kata import adapters, bench, models
+
+    try:
+        counts = [int(n) for n in args.tokens.split(",")]
+    except ValueError:
+        raise KataError(f"--tokens takes numbers separated by commas, like 16,64,256 (not {args.tokens!r})") from None
+    exercise = manifest.find("05_kv_cache")
+    try:
+        impl = adapters.load_implementation(exercise, solutions=args.impl == "solutions")
+        resolved = bench.resolve_bench_model(args.model or models.requested_spec())
+    except (adapters.ImplementationError, models.ModelUnavailable) as error:
+        raise KataError(str(error)) from None
+    model, tokenizer = models.load(resolved)
+    log = (lambda *_: None) if args.json else (lambda line: console.print(f"[dim]{escape(line)}[/]"))
+    try:
+        rows = bench.run(model, tokenizer, impl, counts, repeats=args.repeats, log=log)
+    except NotImplementedError as error:
+        raise KataError(f"{error} (or measure the reference: --impl solutions)") from None
+    except bench.BenchError as error:
+        raise KataError(str(error)) from None
+    if args.json:
+        print(bench.to_json(rows, model, resolved.source))
+    else:
+        bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs())
+    if args.plot:
+        bench.plot(rows, Path(args.plot), f"{resolved.source.split(',')[0]} ({args.impl})")
+        if not args.json:
+            console.print(f"plot: {args.plot}")
+    return 0
+
+
 # --- entry point ------------------------------------------------------------------------------
 
 
@@ -425,12 +458,20 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--tests", action="store_true", help="restore the graded test files instead")
     sub.add_parser("download", help="fetch the real model into the Hugging Face cache")
     sub.add_parser("doctor", help="check this machine's setup")
+    b = sub.add_parser("bench", help="time the 05_kv_cache loops against model.generate")
+    b.add_argument("--model", help="tiny, qwen, a directory, or shape:qwen2.5-0.5b (random weights, real size)")
+    b.add_argument("--tokens", default="16,64,256", help="numbers of new tokens, comma-separated (default 16,64,256)")
+    b.add_argument("--impl", choices=["solutions", "exercises"], default="solutions", help="whose loops to time")
+    b.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the median is kept")
+    b.add_argument("--plot", help="write a PNG of time against new tokens")
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
     return p
 
 
 COMMANDS = {
     None: cmd_list, "list": cmd_list, "check": cmd_check, "watch": cmd_watch, "hint": cmd_hint,
-    "solution": cmd_solution, "reset": cmd_reset, "notebook": cmd_notebook, "download": cmd_download, "doctor": cmd_doctor,
+    "solution": cmd_solution, "reset": cmd_reset, "notebook": cmd_notebook,
+    "bench": cmd_bench, "download": cmd_download, "doctor": cmd_doctor,
 }
 
 

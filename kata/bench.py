@@ -1,0 +1,191 @@
+"""`kata bench`: decoding speed of the 05_kv_cache loops against transformers, cached and not.
+
+For each number of new tokens N, from one fixed prompt, with a warm-up and the median of a few
+repeats, it times ``model.generate`` greedy with and without the cache, and the implementation's
+``generate_cached`` and ``generate_uncached``. All four must produce the same tokens before a
+time is reported. ``shape:qwen2.5-0.5b`` is a randomly initialised model with exactly the real
+checkpoint's architecture and bf16 weights: the real compute, where the hub cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROMPT = "The captial of France is"  # the notebook's prompt
+SHAPE_SPEC = "shape:qwen2.5-0.5b"
+# config.json of Qwen/Qwen2.5-0.5B-Instruct (shared/QWEN_FACTS.md)
+QWEN25_05B = dict(
+    vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
+    num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
+    rope_theta=1000000.0, tie_word_embeddings=True, hidden_act="silu", use_sliding_window=False,
+    bos_token_id=151643, eos_token_id=151645,
+)
+
+
+@dataclass
+class Row:
+    tokens: int
+    hf_cached_s: float
+    hf_uncached_s: float
+    impl_cached_s: float
+    impl_uncached_s: float
+
+
+def shape_model_dir(cache_root: Path | None = None) -> Path:
+    """Build (once) a random model shaped like Qwen2.5-0.5B, with the stand-in's tokenizer."""
+    import torch
+    from transformers import AutoTokenizer, GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    from kata import standin
+    from kata.models import quiet_transformers
+
+    target = (cache_root or standin.default_cache_root()) / "qwen2.5-0.5b-shape-random"
+    if (target / "model.safetensors").exists():
+        return target
+    standin_path = standin.ensure_standin(cache_root)
+    torch.manual_seed(0)
+    with torch.device("cpu"), quiet_transformers():
+        model = Qwen2ForCausalLM(Qwen2Config(**QWEN25_05B, dtype="bfloat16")).to(torch.bfloat16)
+        model.generation_config = GenerationConfig.from_pretrained(standin_path)
+        tmp = target.with_name(target.name + ".building")
+        model.save_pretrained(tmp)
+        AutoTokenizer.from_pretrained(standin_path).save_pretrained(tmp)
+        tmp.rename(target)
+    return target
+
+
+def resolve_bench_model(spec: str):
+    from kata import models
+
+    if spec == SHAPE_SPEC:
+        path = shape_model_dir()
+        return models.ResolvedModel("path", path, f"{SHAPE_SPEC}: RANDOM weights with Qwen2.5-0.5B's exact shape "
+                                    f"(real compute, meaningless text), {path}")
+    return models.resolve(spec, log=lambda *_: None)
+
+
+def _median_time(fn, repeats: int):
+    import torch
+
+    with torch.no_grad():
+        result = fn()  # warm-up, and the tokens to compare
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def run(model, tokenizer, impl, token_counts, repeats: int = 3, log=print) -> list[Row]:
+    import torch
+
+    ids = tokenizer(PROMPT, return_tensors="pt").input_ids.to(model.device)
+    mask = torch.ones_like(ids)
+    rows = []
+    for n in token_counts:
+        def hf(use_cache, n=n):
+            # eos_token_id=None: run to N, past any eos, as the implementation's loops do without one.
+            out = model.generate(ids, attention_mask=mask, max_new_tokens=n, do_sample=False, eos_token_id=None,
+                                 repetition_penalty=1.0, use_cache=use_cache)
+            return out[:, ids.shape[1]:]
+
+        timings = {}
+        tokens = {}
+        for name, fn in (("hf_cached", lambda: hf(True)), ("hf_uncached", lambda: hf(False)),
+                         ("impl_cached", lambda n=n: impl.generate_cached(model, ids, n)),
+                         ("impl_uncached", lambda n=n: impl.generate_uncached(model, ids, n))):
+            timings[name], tokens[name] = _median_time(fn, repeats)
+            log(f"  N={n:<5} {name:<14} {timings[name]:8.3f} s")
+        reference = tokens["hf_cached"].cpu()
+        differing = [k for k, v in tokens.items() if not torch.equal(v.cpu(), reference)]
+        if differing:
+            raise BenchError(f"at N={n}, {', '.join(differing)} produced other tokens than model.generate with "
+                             "the cache: the loops do not compute the same thing, so their times are not comparable")
+        rows.append(Row(n, timings["hf_cached"], timings["hf_uncached"], timings["impl_cached"], timings["impl_uncached"]))
+    return rows
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def memory_bandwidth_gbs(size_mb: int = 256, repeats: int = 5) -> float:
+    """Copy bandwidth of this machine's memory, read plus write, in GB/s (best of a few copies)."""
+    import torch
+
+    src = torch.ones(size_mb * 2**20 // 4)
+    dst = torch.empty_like(src)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        dst.copy_(src)
+        best = min(best, time.perf_counter() - start)
+    return 2 * src.numel() * 4 / best / 1e9
+
+
+def weight_bytes(model) -> int:
+    """Bytes of weights a decode step reads: every unique parameter once."""
+    return sum(p.numel() * p.element_size() for p in model.parameters())
+
+
+def report(rows: list[Row], model, source: str, console, bandwidth: float | None) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Greedy decoding, prompt {PROMPT!r}", title_justify="left")
+    for header in ("new tokens", "generate cached", "generate uncached", "yours cached", "yours uncached",
+                   "cached tok/s", "cache speedup", "yours / generate"):
+        table.add_column(header, justify="right")
+    for r in rows:
+        table.add_row(
+            str(r.tokens), f"{r.hf_cached_s:.3f} s", f"{r.hf_uncached_s:.3f} s", f"{r.impl_cached_s:.3f} s",
+            f"{r.impl_uncached_s:.3f} s", f"{r.tokens / r.hf_cached_s:.1f}",
+            f"{r.hf_uncached_s / r.hf_cached_s:.1f}x / {r.impl_uncached_s / r.impl_cached_s:.1f}x",
+            f"{r.impl_cached_s / r.hf_cached_s:.2f}",
+        )
+    console.print(f"model: {source}")
+    console.print(f"dtype {str(model.dtype).replace('torch.', '')}, device {model.device}, "
+                  f"{weight_bytes(model) / 1e6:.1f} MB of weights")
+    console.print(table)
+    console.print("cache speedup: generate / yours, uncached time over cached time. "
+                  "yours / generate: your cached loop's time over generate's (1.00 = as fast).")
+    if bandwidth:
+        bound = bandwidth * 1e9 / weight_bytes(model)
+        last = rows[-1]
+        console.print(f"memory bandwidth (copy) {bandwidth:.1f} GB/s: reading every weight once per token bounds "
+                      f"decoding at {bound:.1f} tokens/s; generate reaches {last.tokens / last.hf_cached_s:.1f} "
+                      f"({100 * last.tokens / last.hf_cached_s / bound:.0f}% of the bound) at N={last.tokens}.")
+
+
+def plot(rows: list[Row], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = [r.tokens for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for field, label, style in (("hf_cached_s", "generate, cache", "-o"), ("impl_cached_s", "yours, cache", "--o"),
+                                ("hf_uncached_s", "generate, no cache", "-s"),
+                                ("impl_uncached_s", "yours, no cache", "--s")):
+        ax.plot(n, [getattr(r, field) for r in rows], style, label=label)
+    ax.set_xlabel("new tokens N")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def to_json(rows: list[Row], model, source: str) -> str:
+    return json.dumps({
+        "model": source,
+        "dtype": str(model.dtype).replace("torch.", ""),
+        "device": str(model.device),
+        "rows": [r.__dict__ for r in rows],
+    }, indent=1)
