@@ -420,7 +420,10 @@ def cmd_bench(args) -> int:
     else:
         bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs())
     if args.plot:
-        bench.plot(rows, Path(args.plot), f"{resolved.source.split(',')[0]} ({args.impl})")
+        try:
+            bench.plot(rows, Path(args.plot), f"{resolved.source.split(',')[0]} ({args.impl})")
+        except ImportError:
+            raise KataError("--plot needs matplotlib: pip install matplotlib") from None
         if not args.json:
             console.print(f"plot: {args.plot}")
     return 0

@@ -1,0 +1,76 @@
+"""`kata bench`: figures for both loops, as a table, JSON and a plot, only for matching tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from graded_runs import ROOT
+from kata import adapters, bench, manifest, models
+
+
+def kata_bench(*args):
+    env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "kata.cli", "bench", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_json_has_every_figure_for_every_length(tmp_path):
+    plot = tmp_path / "bench.png"
+    result = kata_bench("--tokens", "4,12", "--repeats", "1", "--json", "--plot", str(plot))
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"model", "dtype", "device", "rows"}
+    assert [row["tokens"] for row in data["rows"]] == [4, 12]
+    for row in data["rows"]:
+        assert set(row) == {"tokens", "hf_cached_s", "hf_uncached_s", "impl_cached_s", "impl_uncached_s"}
+        assert all(value > 0 for value in row.values())
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_table_reports_speedups_ratios_and_the_bandwidth_bound():
+    result = kata_bench("--tokens", "8", "--repeats", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for text in ("generate cached", "yours uncached", "cache speedup", "yours / generate", "memory bandwidth",
+                 "tokens/s"):
+        assert text in result.stdout, text
+
+
+def test_the_learners_unfinished_loops_get_one_sentence():
+    result = kata_bench("--impl", "exercises", "--tokens", "4", "--repeats", "1")
+    assert result.returncode == 2
+    assert "05_kv_cache: implement" in result.stdout and "--impl solutions" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_bad_token_counts_are_refused():
+    result = kata_bench("--tokens", "four")
+    assert result.returncode == 2 and "comma" in result.stdout
+
+
+def test_loops_that_produce_other_tokens_are_not_timed():
+    model, tokenizer = models.load(models.resolve("tiny", log=lambda *_: None))
+    reference = adapters.load_implementation(manifest.find("05"), solutions=True)
+
+    class OffByOne:
+        generate_uncached = staticmethod(reference.generate_uncached)
+
+        @staticmethod
+        def generate_cached(model, ids, n):
+            return reference.generate_cached(model, ids, n) + 1
+
+    with pytest.raises(bench.BenchError, match="impl_cached produced other tokens"):
+        bench.run(model, tokenizer, OffByOne, [4], repeats=1, log=lambda *_: None)
+
+
+def test_the_shape_model_config_is_qwen25_05b():
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    with torch.device("meta"):
+        model = Qwen2ForCausalLM(Qwen2Config(**bench.QWEN25_05B))
+    assert sum(p.numel() for p in model.parameters()) == 494_032_768
