@@ -1,0 +1,18 @@
+"""greedy_generate() ignores eos and always makes max_new_tokens tokens."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("04_decode"))
+
+CAUGHT_BY = "the loop went on after the eos token"
+
+
+@torch.no_grad()
+def greedy_generate(model, tokenizer, prompt, max_new_tokens):
+    ids = tokenizer(prompt, return_tensors="pt").input_ids.to(model.device)
+    start = ids.shape[1]
+    for _ in range(max_new_tokens):
+        token = model(ids).logits[0, -1].argmax()
+        ids = torch.cat([ids, token.view(1, 1)], dim=1)
+    return tokenizer.decode(ids[0, start:], skip_special_tokens=True)
