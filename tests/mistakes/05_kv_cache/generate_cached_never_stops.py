@@ -1,0 +1,20 @@
+"""generate_cached() ignores eos_token_id and always produces max_new_tokens tokens."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("05_kv_cache"))
+
+CAUGHT_BY = "kept going after the eos token"
+
+
+@torch.no_grad()
+def generate_cached(model, input_ids, max_new_tokens, eos_token_id=None):
+    logits, cache = prefill(model, input_ids)
+    new = []
+    for step in range(max_new_tokens):
+        next_ids = logits.argmax(dim=-1, keepdim=True)
+        new.append(next_ids)
+        if step + 1 < max_new_tokens:
+            logits, cache = decode_step(model, next_ids, cache)
+    return torch.cat(new, dim=1)

@@ -1,0 +1,17 @@
+"""generate_uncached() has no eos check."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("05_kv_cache"))
+
+CAUGHT_BY = "kept going after the eos token"
+
+
+@torch.no_grad()
+def generate_uncached(model, input_ids, max_new_tokens, eos_token_id=None):
+    ids = input_ids
+    for _ in range(max_new_tokens):
+        next_ids = model(ids).logits[:, -1].argmax(dim=-1, keepdim=True)
+        ids = torch.cat([ids, next_ids], dim=1)
+    return ids[:, input_ids.shape[1]:]

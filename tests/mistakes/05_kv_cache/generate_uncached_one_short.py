@@ -1,0 +1,20 @@
+"""generate_uncached() loops max_new_tokens - 1 times (off by one)."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("05_kv_cache"))
+
+CAUGHT_BY = "too few tokens"
+
+
+@torch.no_grad()
+def generate_uncached(model, input_ids, max_new_tokens, eos_token_id=None):
+    eos = _eos_ids(eos_token_id)
+    ids = input_ids
+    for _ in range(max_new_tokens - 1):
+        next_ids = model(ids).logits[:, -1].argmax(dim=-1, keepdim=True)
+        ids = torch.cat([ids, next_ids], dim=1)
+        if int(next_ids) in eos:
+            break
+    return ids[:, input_ids.shape[1]:]
