@@ -92,3 +92,11 @@ def test_every_function_of_the_exercise_is_graded(exercise, solution_run):
     assert tasks <= set(exercise.functions), f"unknown task names: {tasks - set(exercise.functions)}"
     missing = set(exercise.functions) - tasks
     assert not missing, f"{exercise.id}: no graded test for {sorted(missing)}"
+
+
+def test_the_record_of_shipped_files_is_current():
+    from kata import pristine
+
+    assert pristine.shipped_record() == pristine.current_record(), (
+        "a stub or graded test changed: run `python -m kata.pristine` and commit kata/pristine.json"
+    )
