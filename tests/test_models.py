@@ -117,3 +117,29 @@ def test_the_pytest_header_says_which_model_and_what_is_graded(tmp_path):
     assert "grading reference solutions" in out
     assert "offline stand-in" in out and "bfloat16 on " in out
     assert "kata download" in out  # how to get the real model, since auto fell back
+
+
+def truncate(path: Path, keep: int) -> None:
+    data = path.read_bytes()
+    path.unlink()  # the snapshot entry may be a link into blobs/: replace it, not its target
+    path.write_bytes(data[:keep])
+
+
+def test_a_damaged_cached_model_is_detected_and_not_used(empty_hf_home, standin_path, monkeypatch):
+    snapshot = fake_cached_qwen(empty_hf_home, standin_path)
+    truncate(snapshot / "model.safetensors", keep=(snapshot / "model.safetensors").stat().st_size // 2)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    path, problem = models.real_model_cache_state()
+    assert path == snapshot and "damaged or incomplete" in problem
+    assert models.cached_real_model() is None
+    resolved = models.resolve("auto", log=lambda _: None)
+    assert resolved.kind == "tiny" and "damaged" in resolved.note
+    with pytest.raises(models.ModelUnavailable, match="cached copy is damaged.*kata download"):
+        models.resolve("qwen", log=lambda _: None)
+
+
+def test_a_safetensors_file_cut_inside_its_header_is_reported(tmp_path, standin_path):
+    copy = tmp_path / "model.safetensors"
+    copy.write_bytes((standin_path / "model.safetensors").read_bytes()[:100])
+    assert "truncated" in models.safetensors_problem(copy) or "unreadable" in models.safetensors_problem(copy)
+    assert models.safetensors_problem(standin_path / "model.safetensors") is None
