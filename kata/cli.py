@@ -421,7 +421,8 @@ def cmd_bench(args) -> int:
         bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs())
     if args.plot:
         try:
-            bench.plot(rows, Path(args.plot), f"{resolved.source.split(',')[0]} ({args.impl})")
+            bench.plot(rows, Path(args.plot), f"{resolved.source.split(':')[0].split('(')[0].strip()}, "
+                       f"{str(model.dtype).replace('torch.', '')} on {model.device.type}, {args.impl}")
         except ImportError:
             raise KataError("--plot needs matplotlib: pip install matplotlib") from None
         if not args.json:
