@@ -344,7 +344,13 @@ def cmd_download(args) -> int:
     if not models.hub_reachable():
         console.print(f"[red]{_('download_offline', s=models.PROBE_TIMEOUT_S)}[/]")
         return 1
-    path = models.download_real_model()
+    try:
+        path = models.download_real_model()
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
+        raise KataError(f"the download stopped ({type(error).__name__}: {error}); run `kata download` "
+                        "again to resume where it stopped") from None
     console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
     return 0
 

@@ -216,8 +216,17 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
             return ResolvedModel("qwen", cached, f"{REAL_MODEL_ID} from the Hugging Face cache ({cached})")
         if hub_reachable():
             log(f"Downloading {REAL_MODEL_ID} (about 1 GB, once) into {hf_cache_dir()} ...")
-            path = download_real_model()
-            return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
+            try:
+                path = download_real_model()
+                return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
+            except Exception as error:  # noqa: BLE001 - a dropped connection must not end the session
+                interrupted = (f"the download of {REAL_MODEL_ID} was interrupted ({type(error).__name__}: "
+                               f"{error}); `kata download` resumes it")
+                if spec == "qwen":
+                    raise ModelUnavailable(interrupted) from None
+                resolved = _standin(log)
+                return ResolvedModel(resolved.kind, resolved.path, resolved.source,
+                                     note=f"{interrupted}. Meanwhile the offline stand-in is used.")
         if spec == "qwen":
             raise ModelUnavailable(_qwen_unavailable_message())
         damaged = real_model_cache_state()[1]

@@ -143,3 +143,15 @@ def test_a_safetensors_file_cut_inside_its_header_is_reported(tmp_path, standin_
     copy.write_bytes((standin_path / "model.safetensors").read_bytes()[:100])
     assert "truncated" in models.safetensors_problem(copy) or "unreadable" in models.safetensors_problem(copy)
     assert models.safetensors_problem(standin_path / "model.safetensors") is None
+
+
+def test_an_interrupted_download_falls_back_to_the_standin_and_says_how_to_resume(empty_hf_home, monkeypatch):
+    def dropped():
+        raise ConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(models, "download_real_model", dropped)
+    resolved = models.resolve("auto", log=lambda _: None)
+    assert resolved.kind == "tiny" and "interrupted" in resolved.note and "kata download" in resolved.note
+    with pytest.raises(models.ModelUnavailable, match="resumes it"):
+        models.resolve("qwen", log=lambda _: None)
