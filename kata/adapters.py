@@ -65,7 +65,10 @@ _loaded: dict[Path, Implementation | ImplementationError] = {}
 
 def load_implementation(exercise: Exercise, solutions: bool) -> Implementation:
     """Import the module under test once per session; a broken file fails each test clearly."""
-    path = implementation_path(exercise, solutions)
+    return _load_once(exercise, implementation_path(exercise, solutions), solutions)
+
+
+def _load_once(exercise: Exercise, path: Path, solutions: bool) -> Implementation:
     if path not in _loaded:
         _loaded[path] = _import(exercise, path, solutions)
     result = _loaded[path]
@@ -104,9 +107,5 @@ def reference_functions(exercise_id: str) -> dict:
     from kata.manifest import find
 
     exercise = find(exercise_id)
-    path = exercise.module_path(solutions=True)
-    loaded = _loaded.get(path) or _import(exercise, path, True)
-    if isinstance(loaded, ImplementationError):
-        raise loaded
-    _loaded[path] = loaded
-    return {k: v for k, v in vars(loaded._module).items() if not k.startswith("__")}
+    reference = _load_once(exercise, exercise.module_path(solutions=True), solutions=True)
+    return {k: v for k, v in vars(reference._module).items() if not k.startswith("__")}
