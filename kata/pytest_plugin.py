@@ -6,6 +6,7 @@ Registered by the root ``conftest.py``. Graded tests are the ``test_*.py`` files
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -14,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from kata import adapters, manifest, models
-from kata.guard import ModelGuard
 
 _GRADED_ROOT = manifest.EXERCISES_DIR
 
@@ -54,7 +54,7 @@ class _SessionState:
         self.model_spec = model_spec
         self.resolved: models.ResolvedModel | None = None
         self.loaded = None  # (model, tokenizer, device)
-        self.guard: ModelGuard | None = None
+        self.guard = None  # kata.guard.ModelGuard, once the model is loaded
         self.results: list[dict] = []
 
 
@@ -94,8 +94,11 @@ def pytest_collection_finish(session):
     state = _state(session.config)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     say = reporter.write_line if reporter else print
+    capture = session.config.pluginmanager.get_plugin("capturemanager")
     try:
-        state.resolved = models.resolve(state.model_spec, log=say)
+        # Output is not captured here, so a first download shows its progress bars as it goes.
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            state.resolved = models.resolve(state.model_spec, log=say)
     except models.ModelUnavailable as error:
         raise pytest.UsageError(str(error)) from None
     start = time.perf_counter()
@@ -109,6 +112,8 @@ def pytest_collection_finish(session):
 
 
 def _load(state: _SessionState):
+    from kata.guard import ModelGuard  # imports torch: only once a model is needed
+
     model, tokenizer = models.load(state.resolved)
     state.loaded = (model, tokenizer, next(model.parameters()).device)
     state.guard = ModelGuard(model, tokenizer, state.resolved.path)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from kata import models, standin
 from graded_runs import ROOT
@@ -155,3 +156,23 @@ def test_an_interrupted_download_falls_back_to_the_standin_and_says_how_to_resum
     assert resolved.kind == "tiny" and "interrupted" in resolved.note and "kata download" in resolved.note
     with pytest.raises(models.ModelUnavailable, match="resumes it"):
         models.resolve("qwen", log=lambda _: None)
+
+
+def test_auto_downloads_once_when_the_hub_answers_then_uses_the_cache(empty_hf_home, standin_path, monkeypatch):
+    downloads = []
+
+    def download():
+        downloads.append(1)
+        return fake_cached_qwen(empty_hf_home, standin_path)
+
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: True)
+    monkeypatch.setattr(models, "download_real_model", download)
+    said = []
+    first = models.resolve("auto", log=said.append)
+    assert first.kind == "qwen" and "just downloaded" in first.source
+    assert any(line.startswith("Downloading Qwen/Qwen2.5-0.5B-Instruct") for line in said)
+    second = models.resolve("auto", log=said.append)
+    assert second.kind == "qwen" and "from the Hugging Face cache" in second.source
+    assert downloads == [1]
+    model, tokenizer = models.load(second)
+    assert model.dtype == torch.bfloat16 and not model.training
