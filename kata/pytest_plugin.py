@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kata import adapters, manifest, models
+from kata import adapters, manifest, models, timeouts
+
+_TIME_LIMIT = pytest.StashKey[float]()
 
 _GRADED_ROOT = manifest.EXERCISES_DIR
 
@@ -74,7 +76,10 @@ def pytest_collection_modifyitems(config, items):
         exercise = manifest.for_test_file(item.path)
         if exercise and item.get_closest_marker("timeout") is None:
             # KATA_TIMEOUT overrides the manifest's limit (e.g. a slow machine, or the project's own tests).
-            item.add_marker(pytest.mark.timeout(float(os.environ.get("KATA_TIMEOUT") or exercise.timeout)))
+            limit = float(os.environ.get("KATA_TIMEOUT") or exercise.timeout)
+            item.stash[_TIME_LIMIT] = limit
+            if timeouts.method() == "signal":
+                item.add_marker(pytest.mark.timeout(limit))
 
 
 def pytest_report_header(config):
@@ -123,13 +128,15 @@ def _load(state: _SessionState):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """After each graded test, make sure learner code left the shared model as it found it."""
+    if not _is_graded(item):
+        return (yield)
     guard = _state(item.config).guard
-    if guard is None or not _is_graded(item):
-        return (yield)
+    limit = item.stash.get(_TIME_LIMIT, None) if timeouts.method() == "async" else None
     try:
-        return (yield)
+        with timeouts.deadline(limit) if limit else contextlib.nullcontext():
+            return (yield)
     finally:
-        changes = guard.changes()
+        changes = guard.changes() if guard else []
         if changes:
             guard.restore()
             pytest.fail(
@@ -230,9 +237,8 @@ def _learner_facing(item, excinfo) -> str | None:
         where = f"\n  while running {adapters.relative(impl)}, line {frames[-1].lineno + 1}: {str(frames[-1].statement).strip()}"
     message = str(excinfo.value)
     if message.startswith("Timeout (>"):
-        marker = item.get_closest_marker("timeout")
         return (
-            f"this test did not finish within {marker.args[0] if marker else '?'} s, the time limit of "
+            f"this test did not finish within {item.stash.get(_TIME_LIMIT, '?')} s, the time limit of "
             f"{exercise.id if exercise else 'this exercise'}{where or '.'}\n  likely cause: a loop that never "
             "stops (no stop at eos or at max_new_tokens?) or one that recomputes far more than it needs."
         )
