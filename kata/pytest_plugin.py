@@ -274,6 +274,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
     if state.resolved and state.resolved.note:
         terminalreporter.write_line(f"Note: {state.resolved.note}")
+    from kata import pristine
+
+    edited = [f for f in pristine.edited_test_files() if f.split("/")[1] in by_exercise]
+    if edited:
+        ids = sorted({f.split("/")[1] for f in edited})
+        terminalreporter.write_line(
+            f"Warning: edited graded tests ({', '.join(edited)}): these results prove nothing. "
+            + " ".join(f"`kata reset {i} --tests`" for i in ids) + " restores the shipped ones.", yellow=True)
 
 
 def _write_report(state: _SessionState) -> None:

@@ -117,3 +117,18 @@ def test_no_stub_test_passes_skips_or_xfails_in_any_model_mode(mode):
     run = run_subprocess("exercises", "--model", model)
     assert run.results
     assert {r["outcome"] for r in run.results} == {"failed"}
+
+
+def test_pytest_itself_warns_when_a_graded_test_file_was_edited(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    copy = tmp_path / "course"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".kata", "__pycache__", "*.egg-info"))
+    test_file = copy / LOGITS / "test_logits.py"
+    test_file.write_text(test_file.read_text().replace("def test_encode", "def _disabled_encode"))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", LOGITS, "--solutions"],
+                          cwd=copy, capture_output=True, text=True, timeout=300, env={**os.environ, "KATA_MODEL": "tiny"})
+    assert "Warning: edited graded tests (exercises/03_logits/test_logits.py)" in proc.stdout
+    assert "`kata reset 03_logits --tests`" in proc.stdout
