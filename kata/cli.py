@@ -135,7 +135,7 @@ def show_results(exercise: Exercise, results: list[dict]) -> None:
             console.print("      " + escape(message.splitlines()[0] if message else ""))
 
 
-def check(exercise: Exercise, solutions=False, model=None, impl_file=None) -> bool:
+def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None) -> bool:
     what = _("what_solutions") if solutions else _("what_exercises")
     if impl_file:
         what = relative(Path(impl_file))
@@ -144,7 +144,11 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None) -> bo
     edited = [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
     if edited:
         console.print(f"[yellow]{_('edited_tests', files=', '.join(edited), id=exercise.id)}[/]")
-    results, output, code = run_graded(exercise, solutions, model, impl_file)
+    answer = worker.check(exercise.folder(), timeout=600) if worker else None
+    if answer is not None:
+        (results, code), output = answer, "(see .kata/worker.log)"
+    else:
+        results, output, code = run_graded(exercise, solutions, model, impl_file)
     if not results:
         console.print(f"[red]{_('no_results')}[/]")
         console.print(escape("\n".join(output.strip().splitlines()[-15:])))
@@ -220,11 +224,16 @@ def cmd_watch(args) -> int:
     events: queue.Queue = queue.Queue()
     threading.Thread(target=_keyboard, args=(events,), daemon=True).start()
     observer, watched = None, None
+    worker = None
+    if not args.no_worker:
+        from kata.worker import Worker
+
+        worker = Worker(args.model)  # keeps torch and the model loaded between checks
     try:
         while True:
             module = exercise.module_path()
             console.rule(exercise.id)
-            passed = check(exercise, model=args.model)
+            passed = check(exercise, model=args.model, worker=worker)
             if passed:
                 following = [e for e in manifest.exercises() if e.number > exercise.number]
                 if not following:
@@ -259,6 +268,8 @@ def cmd_watch(args) -> int:
     finally:
         if observer:
             observer.stop()
+        if worker:
+            worker.stop()
 
 
 # --- hint, solution, reset ------------------------------------------------------------------
@@ -457,6 +468,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("exercise", nargs="?")
     w.add_argument("--model")
     w.add_argument("--poll", action="store_true", help="poll for changes instead of using file events")
+    w.add_argument("--no-worker", action="store_true",
+                   help="grade each time in a fresh process instead of one that keeps the model loaded")
     h = sub.add_parser("hint", help="the next hint")
     h.add_argument("exercise")
     s = sub.add_parser("solution", help="the reference solution, once your exercise passes")

@@ -116,10 +116,22 @@ def pytest_collection_finish(session):
         say(f"llm-kata note: {state.resolved.note}")
 
 
+# `kata watch` grades in one long-lived process (kata.worker): there the model is loaded once
+# and reused by every session. The guard restores it after any test that changed it.
+keep_model_warm = False
+_warm: dict[str, tuple] = {}
+
+
 def _load(state: _SessionState):
     from kata.guard import ModelGuard  # imports torch: only once a model is needed
 
-    model, tokenizer = models.load(state.resolved)
+    key = str(state.resolved.path)
+    if keep_model_warm and key in _warm:
+        model, tokenizer = _warm[key]
+    else:
+        model, tokenizer = models.load(state.resolved)
+        if keep_model_warm:
+            _warm[key] = (model, tokenizer)
     state.loaded = (model, tokenizer, next(model.parameters()).device)
     state.guard = ModelGuard(model, tokenizer, state.resolved.path)
     return state.loaded

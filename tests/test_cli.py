@@ -164,33 +164,59 @@ def test_chinese_messages(repo):
     assert "已完成" in kata(repo, env={"LANG": "zh_CN.UTF-8"}).stdout
 
 
-@pytest.mark.parametrize("poll", [False, True], ids=["file-events", "polling"])
-def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, poll):
-    env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
-    args = [sys.executable, "-m", "kata.cli", "watch", "3"] + (["--poll"] if poll else [])
-    proc = subprocess.Popen(args, cwd=repo, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    seen = []
+class Watch:
+    """`kata watch` running in the background, read line by line as a learner would see it."""
 
-    def wait_for(text: str, timeout: float = 120) -> None:
+    def __init__(self, repo: Path, *args: str):
+        env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", *args], cwd=repo, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.seen: list[str] = []
+
+    def wait_for(self, text: str, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            line = proc.stdout.readline()
+            line = self.proc.stdout.readline()
             if not line:
                 break
-            seen.append(line)
+            self.seen.append(line)
             if text in line:
                 return
-        raise AssertionError(f"never saw {text!r}:\n{''.join(seen)}")
+        raise AssertionError(f"never saw {text!r}:\n{''.join(self.seen)}")
 
+    def quit(self) -> int:
+        self.proc.stdin.write("q\n")
+        self.proc.stdin.flush()
+        return self.proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("options", [[], ["--poll"], ["--no-worker"]], ids=["file-events", "polling", "no-worker"])
+def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, options):
+    watch = Watch(repo, "3", *options)
     try:
-        wait_for("Watching exercises/03_logits/logits.py")
+        watch.wait_for("Watching exercises/03_logits/logits.py")
         solve(repo, "03_logits", "logits.py")  # the learner saves a working file
-        wait_for("03_logits passes! Moving on to 04_decode")
-        wait_for("Watching exercises/04_decode/decode.py")
-        proc.stdin.write("q\n")
-        proc.stdin.flush()
-        assert proc.wait(timeout=30) == 0
+        watch.wait_for("03_logits passes! Moving on to 04_decode")
+        watch.wait_for("Watching exercises/04_decode/decode.py")
+        assert watch.quit() == 0
     finally:
-        proc.kill()
+        watch.proc.kill()
     assert "done" in kata(repo, "list").stdout
+    if not options:  # graded in the warm worker, whose pytest output goes to its log
+        assert "03_logits: 10/10 graded tests pass" in (repo / ".kata" / "worker.log").read_text()
+
+
+def test_watch_survives_learner_code_that_kills_the_process(repo):
+    module = repo / "exercises" / "03_logits" / "logits.py"
+    watch = Watch(repo, "3")
+    try:
+        watch.wait_for("Watching exercises/03_logits/logits.py")
+        module.write_text(module.read_text().replace(
+            '    raise NotImplementedError("03_logits: implement encode()', '    import os; os._exit(3)\n    raise NotImplementedError("'))
+        watch.wait_for("The tests did not run")  # the worker died, and so did the fresh process it fell back to
+        watch.wait_for("Watching exercises/03_logits/logits.py")
+        solve(repo, "03_logits", "logits.py")
+        watch.wait_for("03_logits passes! Moving on to 04_decode")
+        assert watch.quit() == 0
+    finally:
+        watch.proc.kill()
