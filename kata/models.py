@@ -15,6 +15,7 @@ Only this module and ``load`` import torch/transformers, and only when a model i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import threading
 import time
@@ -189,15 +190,17 @@ def download_real_model() -> Path:
 def check_available_early(spec: str) -> None:
     """Called before anything heavy is imported: start the hub probe in the background when it
     may be needed, and fail at once if ``qwen`` was asked for and cannot be had."""
-    if spec not in ("auto", "qwen") or cached_real_model():
+    if spec not in ("auto", "qwen"):
+        return
+    snapshot, damaged = real_model_cache_state()
+    if snapshot and not damaged:
         return
     start_hub_probe()
     if spec == "qwen" and not hub_reachable():
-        raise ModelUnavailable(_qwen_unavailable_message())
+        raise ModelUnavailable(_qwen_unavailable_message(damaged))
 
 
-def _qwen_unavailable_message() -> str:
-    damaged = real_model_cache_state()[1]
+def _qwen_unavailable_message(damaged: str | None) -> str:
     state = f"your cached copy is damaged ({damaged})" if damaged else f"it is not in your Hugging Face cache ({hf_cache_dir()})"
     return (
         f"{REAL_MODEL_ID} cannot be used: {state}, and the hub cannot be reached (no answer within "
@@ -211,9 +214,9 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
     if spec == "tiny":
         return _standin(log)
     if spec in ("auto", "qwen"):
-        cached = cached_real_model()
-        if cached:
-            return ResolvedModel("qwen", cached, f"{REAL_MODEL_ID} from the Hugging Face cache ({cached})")
+        snapshot, damaged = real_model_cache_state()  # read once: it opens the weights' header
+        if snapshot and not damaged:
+            return ResolvedModel("qwen", snapshot, f"{REAL_MODEL_ID} from the Hugging Face cache ({snapshot})")
         if hub_reachable():
             log(f"Downloading {REAL_MODEL_ID} (about 1 GB, once) into {hf_cache_dir()} ...")
             try:
@@ -224,20 +227,13 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
                                f"{error}); `kata download` resumes it")
                 if spec == "qwen":
                     raise ModelUnavailable(interrupted) from None
-                resolved = _standin(log)
-                return ResolvedModel(resolved.kind, resolved.path, resolved.source,
-                                     note=f"{interrupted}. Meanwhile the offline stand-in is used.")
+                return dataclasses.replace(_standin(log), note=f"{interrupted}. Meanwhile the offline stand-in is used.")
         if spec == "qwen":
-            raise ModelUnavailable(_qwen_unavailable_message())
-        damaged = real_model_cache_state()[1]
-        resolved = _standin(log)
-        return ResolvedModel(
-            resolved.kind,
-            resolved.path,
-            resolved.source,
-            note=(f"your cached copy of {REAL_MODEL_ID} is damaged ({damaged}); " if damaged
-                  else f"{REAL_MODEL_ID} is not cached; ")
-            + f"the hub is unreachable, so the offline stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
+            raise ModelUnavailable(_qwen_unavailable_message(damaged))
+        why = f"your cached copy of {REAL_MODEL_ID} is damaged ({damaged}); " if damaged else f"{REAL_MODEL_ID} is not cached; "
+        return dataclasses.replace(
+            _standin(log),
+            note=why + f"the hub is unreachable, so the offline stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
         )
     path = Path(spec).expanduser()
     if not (path / "config.json").is_file():
