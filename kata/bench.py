@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kata.models import dtype_name
+
 PROMPT = "The captial of France is"  # the notebook's prompt
 SHAPE_SPEC = "shape:qwen2.5-0.5b"
 # config.json of Qwen/Qwen2.5-0.5B-Instruct (shared/QWEN_FACTS.md)
@@ -164,7 +166,7 @@ def report(rows: list[Row], model, source: str, console, bandwidth: float | None
             f"{r.impl_cached_s / r.hf_cached_s:.2f}",
         )
     console.print(f"model: {source}")
-    console.print(f"dtype {str(model.dtype).replace('torch.', '')}, device {model.device}, "
+    console.print(f"dtype {dtype_name(model.dtype)}, device {model.device}, "
                   f"{weight_bytes(model) / 1e6:.1f} MB of weights")
     console.print(table)
     console.print("cache speedup: generate / yours, uncached time over cached time. "
@@ -173,7 +175,7 @@ def report(rows: list[Row], model, source: str, console, bandwidth: float | None
     if parted:
         console.print("note: with and without the cache, the tokens agree for the first "
                       + ", ".join(f"{r.cached_uncached_agree} of {r.tokens}" for r in parted)
-                      + ": the two paths round differently in " + str(model.dtype).replace("torch.", "")
+                      + ": the two paths round differently in " + dtype_name(model.dtype)
                       + ", and near-tied candidates (common with random weights) can flip. Your loops match "
                         "model.generate's token for token in both cases.")
     if bandwidth:
@@ -213,7 +215,7 @@ def plot(rows: list[Row], path: Path, title: str) -> None:
 def to_json(rows: list[Row], model, source: str) -> str:
     return json.dumps({
         "model": source,
-        "dtype": str(model.dtype).replace("torch.", ""),
+        "dtype": dtype_name(model.dtype),
         "device": str(model.device),
         "rows": [{k: v for k, v in r.__dict__.items() if k != "cached_uncached_agree"} for r in rows],
     }, indent=1)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import pytest
 
+from kata.models import dtype_name
+
 
 def describe(value) -> str:
     """A short, human description of any value a learner's function might return."""
@@ -20,7 +22,7 @@ def describe(value) -> str:
         torch = None
     if torch is not None and isinstance(value, torch.Tensor):
         shape = list(value.shape)
-        return f"a tensor of shape {shape} ({str(value.dtype).replace('torch.', '')}, on {value.device.type})"
+        return f"a tensor of shape {shape} ({dtype_name(value.dtype)}, on {value.device.type})"
     if value is None:
         return "None (did the function forget to `return`?)"
     if isinstance(value, (list, tuple)):

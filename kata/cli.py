@@ -439,7 +439,7 @@ def cmd_bench(args) -> int:
     if args.plot:
         try:
             bench.plot(rows, Path(args.plot), f"{resolved.source.split(':')[0].split('(')[0].strip()}, "
-                       f"{str(model.dtype).replace('torch.', '')} on {model.device.type}, {args.impl}")
+                       f"{models.dtype_name(model.dtype)} on {model.device.type}, {args.impl}")
         except ImportError:
             raise KataError("--plot needs matplotlib: pip install matplotlib") from None
         if not args.json:

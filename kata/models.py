@@ -58,6 +58,15 @@ class ResolvedModel:
     def is_standin(self) -> bool:
         return self.kind == "tiny"
 
+    def describe(self, model) -> str:
+        """One line for people: which model, from where, its dtype and device."""
+        return f"{self.source}; {dtype_name(model.dtype)} on {model.device.type}"
+
+
+def dtype_name(dtype) -> str:
+    """'bfloat16' for torch.bfloat16."""
+    return str(dtype).replace("torch.", "")
+
 
 def requested_spec(option: str | None = None) -> str:
     return option or os.environ.get("KATA_MODEL") or "auto"

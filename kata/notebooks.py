@@ -38,7 +38,7 @@ def course_model():
     resolved = models.resolve()
     model, tokenizer = models.load(resolved)
     device = next(model.parameters()).device
-    print(f"model: {resolved.source}; {str(model.dtype).replace('torch.', '')} on {device.type}")
+    print(f"model: {resolved.describe(model)}")
     if resolved.note:
         print(f"note: {resolved.note}")
     return model, tokenizer, device, str(resolved.path)

@@ -107,11 +107,8 @@ def pytest_collection_finish(session):
     except models.ModelUnavailable as error:
         raise pytest.UsageError(str(error)) from None
     start = time.perf_counter()
-    model, tokenizer, device = _load(state)
-    say(
-        f"llm-kata model: {state.resolved.source}; {str(model.dtype).replace('torch.', '')} on "
-        f"{device.type}, loaded in {time.perf_counter() - start:.1f} s"
-    )
+    model = _load(state)[0]
+    say(f"llm-kata model: {state.resolved.describe(model)}, loaded in {time.perf_counter() - start:.1f} s")
     if state.resolved.note:
         say(f"llm-kata note: {state.resolved.note}")
 
