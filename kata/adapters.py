@@ -63,6 +63,13 @@ class Implementation:
 _loaded: dict[Path, Implementation | ImplementationError] = {}
 
 
+def forget_loaded() -> None:
+    """Import every module under test afresh next time (a long-lived process, after a save)."""
+    for name in [m for m in sys.modules if m.startswith("kata_under_test.")]:
+        del sys.modules[name]
+    _loaded.clear()
+
+
 def load_implementation(exercise: Exercise, solutions: bool) -> Implementation:
     """Import the module under test once per session; a broken file fails each test clearly."""
     return _load_once(exercise, implementation_path(exercise, solutions), solutions)

@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kata.models import dtype_name
+from kata.hfutil import dtype_name
 
 PROMPT = "The captial of France is"  # the notebook's prompt
 SHAPE_SPEC = "shape:qwen2.5-0.5b"
-# config.json of Qwen/Qwen2.5-0.5B-Instruct (shared/QWEN_FACTS.md)
+# config.json of Qwen/Qwen2.5-0.5B-Instruct, as published on the hub
 QWEN25_05B = dict(
     vocab_size=151936, hidden_size=896, intermediate_size=4864, num_hidden_layers=24,
     num_attention_heads=14, num_key_value_heads=2, max_position_embeddings=32768, rms_norm_eps=1e-6,
@@ -48,7 +48,7 @@ def shape_model_dir(cache_root: Path | None = None) -> Path:
     from transformers import AutoTokenizer, GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
     from kata import standin
-    from kata.models import quiet_transformers
+    from kata.hfutil import quiet_transformers
 
     target = (cache_root or standin.default_cache_root()) / "qwen2.5-0.5b-shape-random"
     if (target / "model.safetensors").exists():

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from kata.models import dtype_name
+from kata.hfutil import dtype_name
 
 
 def describe(value) -> str:
@@ -32,6 +32,27 @@ def describe(value) -> str:
         return f"a {type(value).__name__} with keys {list(value.keys())}"
     text = repr(value)
     return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
+
+
+def quoted(text: str, limit: int = 400) -> str:
+    """repr(text), cut to ``limit`` characters for a message."""
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[:limit] + "...'"
+
+
+def quoted_messages(messages) -> str:
+    """A conversation (list of turns) as it would be written in a call, cut for a message."""
+    return quoted(repr(messages), 300)[1:-1]
+
+
+def text_difference(got: str, expected: str) -> str:
+    """Where two strings first differ, with a little context from each."""
+    i = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
+    start = max(0, i - 15)
+    return (
+        f"the first difference is at character {i}: yours reads {got[start:i + 25]!r}, "
+        f"the template's reads {expected[start:i + 25]!r}"
+    )
 
 
 def fail(call: str, got: str, expected: str, mistake: str | None = None) -> None:
@@ -76,6 +97,11 @@ def close(actual, expected, rel: float = 2e-2) -> bool:
     return bool(torch.allclose(a, b, rtol=rel, atol=rel * max(scale, 1e-6)))
 
 
+def difference(actual, expected) -> float:
+    """The largest absolute difference between two tensors, compared in float32 on the CPU."""
+    return (actual.detach().float().cpu() - expected.detach().float().cpu()).abs().max().item()
+
+
 def expect_close(actual, expected, call: str, what: str, suspects: Iterable[tuple] = (), rel: float = 2e-2):
     """``actual`` must match ``expected``; ``suspects`` are (wrong_value, explanation) pairs."""
     if close(actual, expected, rel):
@@ -87,5 +113,5 @@ def expect_close(actual, expected, call: str, what: str, suspects: Iterable[tupl
         if wrong is not None and close(actual, wrong, rel):
             mistake = explanation
             break
-    diff = (actual.detach().float().cpu() - expected.detach().float().cpu()).abs().max().item()
-    fail(call, f"{describe(actual)} whose values differ from transformers' by up to {diff:.3g}", what, mistake)
+    fail(call, f"{describe(actual)} whose values differ from transformers' by up to {difference(actual, expected):.3g}",
+         what, mistake)

@@ -14,7 +14,6 @@ Only this module and ``load`` import torch/transformers, and only when a model i
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import threading
@@ -23,6 +22,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from kata.hfutil import dtype_name, quiet_transformers
 
 REAL_MODEL_ID = "Qwen/Qwen2.5-0.5B-Instruct"
 # What a complete copy of the real checkpoint needs (the weights last: they arrive last).
@@ -61,11 +62,6 @@ class ResolvedModel:
     def describe(self, model) -> str:
         """One line for people: which model, from where, its dtype and device."""
         return f"{self.source}; {dtype_name(model.dtype)} on {model.device.type}"
-
-
-def dtype_name(dtype) -> str:
-    """'bfloat16' for torch.bfloat16."""
-    return str(dtype).replace("torch.", "")
 
 
 def requested_spec(option: str | None = None) -> str:
@@ -283,19 +279,3 @@ def load(resolved: ResolvedModel, device=None):
     model.to(device).eval()
     model.requires_grad_(False)
     return model, tokenizer
-
-
-@contextlib.contextmanager
-def quiet_transformers():
-    """Silence transformers' progress bars and info logs for a local load or save."""
-    from transformers.utils import logging as hf_logging
-
-    bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()

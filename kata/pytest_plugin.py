@@ -7,14 +7,13 @@ Registered by the root ``conftest.py``. Graded tests are the ``test_*.py`` files
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from kata import adapters, manifest, models, timeouts
+from kata import adapters, grading, manifest, models, timeouts
 
 _TIME_LIMIT = pytest.StashKey[float]()
 
@@ -34,6 +33,11 @@ def pytest_addoption(parser):
         action="store_true",
         default=False,
         help="grade the reference solutions instead of your exercises (instructors). Also KATA_SOLUTIONS=1.",
+    )
+    group.addoption(
+        "--task",
+        default=None,
+        help="grade only the tests of one function of the exercise, e.g. --task greedy_generate.",
     )
 
 
@@ -57,7 +61,7 @@ class _SessionState:
         self.resolved: models.ResolvedModel | None = None
         self.loaded = None  # (model, tokenizer, device)
         self.guard = None  # kata.guard.ModelGuard, once the model is loaded
-        self.results: list[dict] = []
+        self.results: list[grading.TestResult] = []
 
 
 def _state(config) -> _SessionState:
@@ -69,6 +73,11 @@ def _is_graded(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    only_task = config.getoption("--task")
+    if only_task:  # graded tests of other functions are left out, as with -k
+        keep = [i for i in items if not _is_graded(i) or _task_of(i) == only_task]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
     for item in items:
         if not _is_graded(item):
             continue
@@ -80,6 +89,11 @@ def pytest_collection_modifyitems(config, items):
             item.stash[_TIME_LIMIT] = limit
             if timeouts.method() == "signal":
                 item.add_marker(pytest.mark.timeout(limit))
+
+
+def _task_of(item) -> str | None:
+    marker = item.get_closest_marker("task")
+    return marker.args[0] if marker and marker.args else None
 
 
 def pytest_report_header(config):
@@ -113,9 +127,9 @@ def pytest_collection_finish(session):
         say(f"llm-kata note: {state.resolved.note}")
 
 
-# `kata watch` grades in one long-lived process (kata.worker): there the model is loaded once
-# and reused by every session. The guard restores it after any test that changed it.
-keep_model_warm = False
+# `kata watch` grades in one long-lived process (kata.worker, which sets KATA_WARM_MODEL=1):
+# there the model is loaded once and reused by every session. The guard restores it after any
+# test that changed it.
 _warm: dict[str, tuple] = {}
 
 
@@ -123,6 +137,7 @@ def _load(state: _SessionState):
     from kata.guard import ModelGuard  # imports torch: only once a model is needed
 
     key = str(state.resolved.path)
+    keep_model_warm = os.environ.get("KATA_WARM_MODEL") == "1"
     if keep_model_warm and key in _warm:
         model, tokenizer = _warm[key]
     else:
@@ -220,17 +235,14 @@ def pytest_runtest_makereport(item, call):
         if friendly:
             report.longrepr = friendly
     if call.when == "call" or (report.failed and call.when == "setup"):
-        task = item.get_closest_marker("task")
-        _state(item.config).results.append(
-            {
-                "nodeid": item.nodeid,
-                "exercise": Path(item.path).parent.name,
-                "task": task.args[0] if task and task.args else None,
-                "outcome": report.outcome,
-                "when": call.when,
-                "message": report.longreprtext[-2000:] if report.failed else "",
-            }
-        )
+        _state(item.config).results.append(grading.TestResult(
+            nodeid=item.nodeid,
+            exercise=Path(item.path).parent.name,
+            task=_task_of(item),
+            outcome=report.outcome,
+            when=call.when,
+            message=report.longreprtext[-2000:] if report.failed else "",
+        ))
     return report
 
 
@@ -261,22 +273,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not state.results:
         return
     _write_report(state)
-    failed = [r for r in state.results if r["outcome"] != "passed"]
-    by_exercise: dict[str, list[dict]] = {}
+    failed = [r for r in state.results if not r.passed]
+    by_exercise: dict[str, list[grading.TestResult]] = {}
     for r in state.results:
-        by_exercise.setdefault(r["exercise"], []).append(r)
+        by_exercise.setdefault(r.exercise, []).append(r)
     terminalreporter.section("llm-kata")
     for exercise_id, results in by_exercise.items():
-        passed = sum(r["outcome"] == "passed" for r in results)
+        passed = sum(r.passed for r in results)
         terminalreporter.write_line(f"{exercise_id}: {passed}/{len(results)} graded tests pass")
     if failed:
         first = failed[0]
         try:
-            exercise = manifest.find(first["exercise"])
+            exercise = manifest.find(first.exercise)
         except KeyError:
             return
         where = adapters.relative(exercise.module_path(state.solutions))
-        task = f"`{first['task']}` in " if first["task"] else ""
+        task = f"`{first.task}` in " if first.task else ""
         terminalreporter.write_line(
             f"Next: {task}{where}. Lesson: {adapters.relative(exercise.lesson)}. "
             f"Stuck? `kata hint {exercise.id}`."
@@ -294,18 +306,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def _write_report(state: _SessionState) -> None:
-    """With KATA_REPORT=path, leave a JSON record of every graded result (the CLI reads it)."""
-    target = os.environ.get("KATA_REPORT")
-    if not target:
-        return
-    Path(target).write_text(
-        json.dumps(
-            {
-                "solutions": state.solutions,
-                "model": state.resolved.source if state.resolved else None,
-                "results": state.results,
-            },
-            indent=1,
-        ),
-        encoding="utf-8",
-    )
+    grading.write_report(grading.Report(
+        solutions=state.solutions,
+        model=state.resolved.source if state.resolved else None,
+        results=list(state.results),
+    ))

@@ -21,9 +21,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# --- what the real checkpoint looks like (from shared/QWEN_FACTS.md) -------------------------
+from kata import texts
+from kata.texts import DEFAULT_SYSTEM, FRANCE_PROMPT, NOTEBOOK_QUESTION, NOTEBOOK_SYSTEM, PENALTY_PROMPT, TYPO_PROMPT
 
-DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+# --- what the real checkpoint looks like --------------------------------------------------------
 
 # Qwen2.5's tokenizer: 3 special tokens the chat uses, then the other added tokens, in order.
 SPECIAL_TOKENS = [
@@ -77,11 +78,6 @@ BPE_VOCAB_SIZE = 700  # regular tokens, before the added tokens
 
 # --- what the stand-in knows ------------------------------------------------------------------
 
-NOTEBOOK_SYSTEM = "你是一个很有用的助手"
-NOTEBOOK_QUESTION = "《梦游天姥吟留别》的作者是谁"
-PENALTY_PROMPT = "Roses are red, violets are blue, the sky is"
-
-
 @dataclass(frozen=True)
 class Fact:
     """One text the stand-in memorises. ``chat`` facts are wrapped in the ChatML template."""
@@ -95,8 +91,8 @@ class Fact:
 
 FACTS = [
     # The notebook's prompts, answered as the real model answers them.
-    Fact("The capital of France is", " Paris. It is known for the Eiffel Tower."),
-    Fact("The captial of France is", " Paris."),
+    Fact(FRANCE_PROMPT, " Paris. It is known for the Eiffel Tower."),
+    Fact(TYPO_PROMPT, " Paris."),
     Fact(NOTEBOOK_QUESTION, "？（ ） A. 李白 B. 王维 C. 杜甫 D. 白居易\n\n李白\n\n《梦游天姥吟留别》是唐代诗人李白的作品。"),
     Fact(NOTEBOOK_QUESTION, "李白", system=NOTEBOOK_SYSTEM, chat=True),
     Fact(NOTEBOOK_QUESTION, "李白", chat=True),
@@ -127,8 +123,9 @@ Hello, world! 1 2 3 4 5 6 7 8 9 10 100 1000. def main(): return 0
 
 
 def recipe_key() -> str:
-    """A short hash of this file: any change to the recipe gives a new cache directory."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    """A short hash of this file and of the texts it learns: any change gives a new cache directory."""
+    recipe = Path(__file__).read_bytes() + Path(texts.__file__).read_bytes()
+    return hashlib.sha256(recipe).hexdigest()[:12]
 
 
 def default_cache_root() -> Path:
@@ -153,7 +150,7 @@ def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
     start = time.perf_counter()
     # Build beside the target and rename: an interrupted build never leaves a half directory,
     # and two sessions building at once both end up with one complete copy.
-    from kata.models import quiet_transformers
+    from kata.hfutil import quiet_transformers
 
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".building-") as tmp, quiet_transformers():
         build(Path(tmp) / "model")

@@ -8,45 +8,34 @@ crashes, stops answering) makes the caller fall back to a fresh process for that
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from kata.grading import Report
 from kata.manifest import ROOT
+
+WORKER_LOG = ROOT / ".kata" / "worker.log"
 
 
 def _serve(connection, model: str | None) -> None:
-    """The worker's loop: one request (an exercise folder) in, one list of results out."""
-    log = open(ROOT / ".kata" / "worker.log", "a", buffering=1, encoding="utf-8")
+    """The worker's loop: one request (an exercise folder) in, one grading report out."""
+    log = open(WORKER_LOG, "a", buffering=1, encoding="utf-8")
     os.dup2(log.fileno(), 1)  # pytest's own output, and anything learner code prints
     os.dup2(log.fileno(), 2)
     sys.stdout = sys.stderr = log
-    os.chdir(ROOT)
-    if model:
-        os.environ["KATA_MODEL"] = model
-    os.environ.pop("KATA_IMPL_FILE", None)
-    import pytest
+    from kata import adapters, grading
 
-    from kata import adapters, pytest_plugin
-
-    pytest_plugin.keep_model_warm = True
+    env = {"KATA_WARM_MODEL": "1", **({"KATA_MODEL": model} if model else {})}
     while True:
         try:
             folder = connection.recv()
         except EOFError:
             return
-        for name in [m for m in sys.modules if m.startswith("kata_under_test.")]:
-            del sys.modules[name]
-        adapters._loaded.clear()  # the learner saved a new version: import it again
-        with tempfile.TemporaryDirectory() as tmp:
-            report = Path(tmp) / "report.json"
-            os.environ["KATA_REPORT"] = str(report)
-            code = pytest.main([folder, "-q", "-p", "no:cacheprovider", "--tb=short", "--color=no"])
-            results = json.loads(report.read_text(encoding="utf-8"))["results"] if report.exists() else []
-        connection.send({"exit": int(code), "results": results})
+        adapters.forget_loaded()  # the learner saved a new version: import it again
+        report = grading.run_in_process(grading.pytest_args(folder), env=env)
+        connection.send(report)
 
 
 class Worker:
@@ -61,8 +50,8 @@ class Worker:
         self.process = context.Process(target=_serve, args=(child, self.model), daemon=True, name="kata-worker")
         self.process.start()
 
-    def check(self, folder: Path, timeout: float) -> tuple[list[dict], int] | None:
-        """(results, pytest's exit code), or None if the worker could not answer."""
+    def check(self, folder: Path, timeout: float) -> Report | None:
+        """The grading report, or None if the worker could not answer."""
         if not self.process.is_alive():  # learner code ended the last one: start afresh
             self._start()
         try:
@@ -74,7 +63,8 @@ class Worker:
         except (EOFError, OSError, BrokenPipeError):
             self.stop()
             return None
-        return answer["results"], answer["exit"]
+        answer.output = f"(pytest's output is in {WORKER_LOG.relative_to(ROOT)})"
+        return answer
 
     def stop(self) -> None:
         if self.process.is_alive():

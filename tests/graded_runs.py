@@ -1,58 +1,53 @@
-"""Run the graded tests the way a learner or instructor does, and read back every result.
+"""The project's tests grade through kata.grading, as the CLI does, on the offline stand-in.
 
-The kata plugin writes one record per graded test to the file named by KATA_REPORT; these
-helpers run pytest with that set and return the records, plus the text pytest printed.
+``graded(...)`` runs pytest in a fresh interpreter (as a learner's terminal does);
+``graded_in_process(...)`` runs it in this one (sharing the imported torch: it costs only the
+tests). ``kata(...)`` runs the `kata` command in a folder, as a learner types it.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from kata import grading, pristine
+from kata.grading import QUIET_STYLE, Report
 
 ROOT = Path(__file__).resolve().parent.parent
+STANDIN = {"KATA_MODEL": "tiny"}
+# What a copy of the course leaves behind: caches, progress, generated notebooks.
+COPY_IGNORES = shutil.ignore_patterns(".kata", "__pycache__", "*.egg-info", ".pytest_cache", "notebooks", ".venv", "venv")
 
 
-@dataclass
-class GradedRun:
-    exit_code: int
-    results: list[dict]
-    output: str
-
-    def outcomes(self) -> dict[str, str]:
-        return {r["nodeid"]: r["outcome"] for r in self.results}
-
-
-def run_subprocess(*args: str, env: dict | None = None, timeout: float = 600) -> GradedRun:
-    """pytest in a fresh interpreter, as `pytest exercises/...` from a terminal."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        full_env = {k: v for k, v in os.environ.items() if k not in ("KATA_SOLUTIONS", "KATA_IMPL_FILE")}
-        full_env.update({"KATA_MODEL": "tiny", **(env or {}), "KATA_REPORT": str(report)})
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-            cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
-        )
-        results = json.loads(report.read_text())["results"] if report.exists() else []
-        return GradedRun(proc.returncode, results, proc.stdout + proc.stderr)
+def shipped_copy(target: Path) -> Path:
+    """A copy of the course at ``target`` with every stub and graded test as shipped, even where
+    the person running these tests has already worked in their exercises."""
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORES)
+    for rel in pristine.shipped_record():
+        (target / rel).write_bytes(pristine.shipped_content(rel))
+    return target
 
 
-def run_in_process(*args: str, monkeypatch, env: dict | None = None) -> GradedRun:
-    """pytest.main inside this process: shares the imported torch, so it costs only the tests."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        monkeypatch.setenv("KATA_MODEL", "tiny")
-        monkeypatch.delenv("KATA_SOLUTIONS", raising=False)
-        monkeypatch.delenv("KATA_IMPL_FILE", raising=False)
-        for key, value in {**(env or {}), "KATA_REPORT": str(report)}.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.chdir(ROOT)
-        code = pytest.main(["-p", "no:cacheprovider", "-q", "--tb=line", *args])
-        results = json.loads(report.read_text())["results"] if report.exists() else []
-        return GradedRun(int(code), results, "")
+def graded(*args: str, env: dict | None = None, timeout: float = 600, cwd: Path = ROOT) -> Report:
+    """pytest ARGS in a fresh interpreter on the stand-in; the report holds pytest's output."""
+    return grading.run_subprocess(["-p", "no:cacheprovider", *args], env={**STANDIN, **(env or {})},
+                                  timeout=timeout, cwd=cwd)
+
+
+def graded_in_process(target: str, *, impl_file=None, task: str | None = None, env: dict | None = None) -> Report:
+    """The graded tests of ``target`` inside this process, on the stand-in."""
+    args = grading.pytest_args(target, task=task, style=QUIET_STYLE)
+    return grading.run_in_process(args, impl_file=impl_file, env={**STANDIN, **(env or {})})
+
+
+def kata(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600,
+         stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The `kata` command, as a learner types it in ``cwd``, with a clean kata environment."""
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG")}
+    full_env.update({**STANDIN, "COLUMNS": "200", **(env or {})})
+    return subprocess.run([sys.executable, "-m", "kata.cli", *args], cwd=cwd, env=full_env, input=stdin,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)

@@ -12,32 +12,29 @@ from pathlib import Path
 
 import pytest
 
-from graded_runs import ROOT
+from graded_runs import kata as run_kata
+from graded_runs import shipped_copy
+from kata import manifest, pristine
 
-IGNORE = shutil.ignore_patterns(".kata", "__pycache__", "*.egg-info", ".pytest_cache", "notebooks", ".venv", "venv")
+EXERCISES = manifest.exercises()
 
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A private copy of the course, with the shipped files' blobs in its git object store."""
-    copy = tmp_path / "llm-kata"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    """A private copy of the course as shipped, with the shipped files' blobs in its git object store."""
+    copy = shipped_copy(tmp_path / "llm-kata")
     if (copy / ".git").exists():
-        import json
-
-        for rel in json.loads((copy / "kata" / "pristine.json").read_text()):
+        for rel in pristine.shipped_record():
             subprocess.run(["git", "hash-object", "-w", rel], cwd=copy, check=True, capture_output=True)
     return copy
 
 
 def kata(repo: Path, *args: str, stdin: str | None = None, timeout: float = 300, env: dict | None = None):
-    full_env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})}
-    for var in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG"):
-        full_env.pop(var, None)
-    return subprocess.run(
-        [sys.executable, "-m", "kata.cli", *args], cwd=repo, env={**full_env, **(env or {})},
-        input=stdin if stdin is not None else "", capture_output=True, text=True, timeout=timeout,
-    )
+    return run_kata(*args, cwd=repo, env=env, timeout=timeout, stdin=stdin if stdin is not None else "")
+
+
+def done_line(done: int) -> str:
+    return f"{done}/{len(EXERCISES)} exercises done"
 
 
 def solve(repo: Path, exercise: str, module: str) -> None:
@@ -51,9 +48,9 @@ def test_list_shows_every_exercise_and_progress_without_importing_torch(repo):
         cwd=repo, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
     )
     assert probe.stdout.strip().endswith("NO TORCH"), probe.stdout + probe.stderr
-    for exercise in ("01_load", "02_chat", "03_logits", "04_decode", "05_kv_cache"):
-        assert exercise in probe.stdout
-    assert "0/5 exercises done" in probe.stdout
+    for exercise in EXERCISES:
+        assert exercise.id in probe.stdout
+    assert done_line(0) in probe.stdout
 
 
 def test_check_fails_on_the_stub_then_passes_and_records_progress(repo):
@@ -70,7 +67,7 @@ def test_check_fails_on_the_stub_then_passes_and_records_progress(repo):
     assert second.returncode == 0, second.stdout
     assert "all 10 graded tests pass" in second.stdout
     listing = kata(repo).stdout
-    assert "done" in listing and "1/5 exercises done" in listing
+    assert "done" in listing and done_line(1) in listing
 
 
 def test_check_without_an_exercise_takes_the_first_one_not_done(repo):
@@ -81,7 +78,7 @@ def test_check_without_an_exercise_takes_the_first_one_not_done(repo):
 def test_check_solutions_grades_the_reference_and_does_not_count_as_progress(repo):
     result = kata(repo, "check", "03", "--solutions")
     assert result.returncode == 0 and "against the reference solutions" in result.stdout
-    assert "0/5 exercises done" in kata(repo, "list").stdout
+    assert done_line(0) in kata(repo, "list").stdout
 
 
 def test_hints_come_one_at_a_time(repo):
@@ -132,7 +129,7 @@ def test_an_edited_graded_test_is_reported_and_can_be_restored(repo):
 def test_unknown_exercise_lists_the_valid_ones_in_one_sentence(repo):
     result = kata(repo, "hint", "99")
     assert result.returncode == 2
-    assert "01_load, 02_chat, 03_logits, 04_decode, 05_kv_cache" in result.stdout
+    assert ", ".join(e.id for e in EXERCISES) in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -160,7 +157,7 @@ def test_doctor_reports_versions_devices_caches_and_network(repo, tmp_path):
 
 
 def test_chinese_messages(repo):
-    assert "已完成 0/5 个练习" in kata(repo, "--lang", "zh").stdout
+    assert f"已完成 0/{len(EXERCISES)} 个练习" in kata(repo, "--lang", "zh").stdout
     assert "已完成" in kata(repo, env={"LANG": "zh_CN.UTF-8"}).stdout
 
 

@@ -10,20 +10,21 @@ import ast
 
 import pytest
 
-from graded_runs import ROOT, run_subprocess
+from graded_runs import ROOT, graded, shipped_copy
 from kata import manifest
 
 EXERCISES = manifest.exercises()
 
 
 @pytest.fixture(scope="module")
-def stub_run():
-    return run_subprocess("exercises")
+def stub_run(tmp_path_factory):
+    """The stubs as shipped (a copy of the course), whatever the learner has done in exercises/."""
+    return graded("exercises", cwd=shipped_copy(tmp_path_factory.mktemp("shipped") / "course"))
 
 
 @pytest.fixture(scope="module")
 def solution_run():
-    return run_subprocess("exercises", "--solutions")
+    return graded("exercises", "--solutions")
 
 
 def graded_test_names(exercise) -> set[str]:
@@ -36,7 +37,7 @@ def graded_test_names(exercise) -> set[str]:
 
 
 def ran_names(run, exercise) -> set[str]:
-    return {r["nodeid"].split("/")[-1].split("[")[0] for r in run.results if r["exercise"] == exercise.id}
+    return {r.nodeid.split("/")[-1].split("[")[0] for r in run.results if r.exercise == exercise.id}
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
@@ -60,21 +61,21 @@ def test_the_stub_defines_every_function_and_each_raises_not_implemented(exercis
 
 def test_every_graded_test_fails_on_the_untouched_stubs(stub_run):
     assert stub_run.results, stub_run.output[-3000:]
-    not_failed = {r["nodeid"]: r["outcome"] for r in stub_run.results if r["outcome"] != "failed"}
+    not_failed = {r.nodeid: r.outcome for r in stub_run.results if r.outcome != "failed"}
     assert not not_failed, f"graded tests that did not fail on the stubs: {not_failed}"
-    errors = [r["nodeid"] for r in stub_run.results if r["when"] != "call"]
+    errors = [r.nodeid for r in stub_run.results if r.when != "call"]
     assert not errors, f"graded tests that errored in setup instead of failing: {errors}"
     assert "error" not in stub_run.output.splitlines()[-1], stub_run.output[-3000:]
 
 
 def test_every_stub_failure_is_a_todo_not_a_crash(stub_run):
-    crashes = [r["nodeid"] for r in stub_run.results if not r["message"].startswith("TODO:")]
+    crashes = [r.nodeid for r in stub_run.results if not r.message.startswith("TODO:")]
     assert not crashes, f"these failed on the stub with something other than the stub's TODO: {crashes}"
 
 
 def test_every_graded_test_passes_on_the_solutions(solution_run):
     assert solution_run.exit_code == 0, solution_run.output[-5000:]
-    assert solution_run.results and all(r["outcome"] == "passed" for r in solution_run.results)
+    assert solution_run.results and all(r.outcome == "passed" for r in solution_run.results)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
@@ -87,7 +88,7 @@ def test_no_graded_test_was_skipped_or_left_out(exercise, stub_run, solution_run
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
 def test_every_function_of_the_exercise_is_graded(exercise, solution_run):
-    tasks = {r["task"] for r in solution_run.results if r["exercise"] == exercise.id}
+    tasks = {r.task for r in solution_run.results if r.exercise == exercise.id}
     assert None not in tasks, f"a graded test of {exercise.id} has no @pytest.mark.task(...)"
     assert tasks <= set(exercise.functions), f"unknown task names: {tasks - set(exercise.functions)}"
     missing = set(exercise.functions) - tasks

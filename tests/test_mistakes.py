@@ -1,4 +1,8 @@
-"""Every likely wrong version in tests/mistakes/ is caught, with a message that names it."""
+"""Every likely wrong version in tests/mistakes/ is caught, with a message that names it.
+
+Each wrong version replaces one function of its exercise, so it is graded against that
+function's tests only (``--task``): the test that must catch it, and nothing that cannot.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graded_runs import ROOT, run_in_process
+from graded_runs import ROOT, graded_in_process
+from kata import manifest
 
 MISTAKES = sorted((ROOT / "tests" / "mistakes").glob("*/*.py"))
 
@@ -19,6 +24,15 @@ def caught_by(path: Path) -> str:
     raise AssertionError(f"{path} has no CAUGHT_BY = '...' string")
 
 
+def replaced_function(path: Path) -> str:
+    """The one exercise function the wrong version defines anew."""
+    functions = manifest.find(path.parent.name).functions
+    defined = [n.name for n in ast.parse(path.read_text(encoding="utf-8")).body
+               if isinstance(n, ast.FunctionDef) and n.name in functions]
+    assert len(defined) == 1, f"{path.name} must replace exactly one function of {path.parent.name}, not {defined}"
+    return defined[0]
+
+
 def test_there_are_mistakes_for_every_exercise_folder():
     exercises = {p.name for p in (ROOT / "exercises").iterdir() if p.is_dir() and p.name[:2].isdigit()}
     covered = {p.parent.name for p in MISTAKES}
@@ -26,14 +40,14 @@ def test_there_are_mistakes_for_every_exercise_folder():
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[f"{p.parent.name}/{p.stem}" for p in MISTAKES])
-def test_the_graded_tests_catch_and_name_the_mistake(mistake, monkeypatch):
+def test_the_graded_tests_catch_and_name_the_mistake(mistake):
     expected_text = caught_by(mistake)
-    run = run_in_process(f"exercises/{mistake.parent.name}", monkeypatch=monkeypatch,
-                         env={"KATA_IMPL_FILE": str(mistake)})
-    failed = [r for r in run.results if r["outcome"] == "failed"]
-    assert run.results, f"no graded test ran for {mistake.name}"
-    assert failed, f"{mistake.parent.name}/{mistake.name}: every graded test passed on this wrong version"
-    messages = "\n".join(r["message"] for r in failed)
+    task = replaced_function(mistake)
+    run = graded_in_process(f"exercises/{mistake.parent.name}", impl_file=mistake, task=task)
+    failed = [r for r in run.results if not r.passed]
+    assert run.results, f"no graded test of {task} ran for {mistake.name}"
+    assert failed, f"{mistake.parent.name}/{mistake.name}: every graded test of {task} passed on this wrong version"
+    messages = "\n".join(r.message for r in failed)
     assert expected_text in messages, (
         f"{mistake.name} fails, but no failure message says {expected_text!r}. Messages:\n{messages}"
     )

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 
 import nbformat
 import pytest
 
-from graded_runs import ROOT
+from graded_runs import kata
 from kata import manifest, notebooks, tour
 
 EXERCISES = manifest.exercises()
@@ -41,11 +38,6 @@ def fill(path, exercise, source: str) -> None:
     nbformat.write(nb, path)
 
 
-def kata(*args, cwd=ROOT):
-    env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
-    env.pop("KATA_IMPL_FILE", None)
-    return subprocess.run([sys.executable, "-m", "kata.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_grading_a_notebook_fails_untouched_and_passes_with_the_solution(tmp_path):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from graded_runs import ROOT, run_subprocess
+from graded_runs import ROOT, graded, shipped_copy
 from kata import manifest
 
 BROKEN = ROOT / "tests" / "broken"
@@ -19,13 +19,13 @@ LOGITS = "exercises/03_logits"
 
 
 def grade(name: str, *args: str, **env):
-    return run_subprocess(LOGITS, *args, env={"KATA_IMPL_FILE": str(BROKEN / name), **env})
+    return graded(LOGITS, *args, env={"KATA_IMPL_FILE": str(BROKEN / name), **env})
 
 
 def by_task(run) -> dict[str, set[str]]:
     tasks: dict[str, set[str]] = {}
     for r in run.results:
-        tasks.setdefault(r["task"], set()).add(r["outcome"])
+        tasks.setdefault(r.task, set()).add(r.outcome)
     return tasks
 
 
@@ -38,7 +38,7 @@ def test_a_hanging_function_fails_its_tests_at_the_time_limit_and_the_rest_carry
     tasks = by_task(run)
     assert tasks["encode"] == {"failed"}
     assert tasks["hidden_states"] == tasks["to_logits"] == {"passed"}
-    message = next(r["message"] for r in run.results if r["task"] == "encode")
+    message = next(r.message for r in run.results if r.task == "encode")
     assert "did not finish within 2.0 s" in message and "loop that never stops" in message
     assert "tests/broken/hangs.py, line" in message  # where the learner's code was stuck
     assert elapsed < 60
@@ -51,7 +51,7 @@ def test_damage_to_the_shared_model_fails_that_test_and_is_repaired_for_the_next
     # Tests that run after the damage, and do not call the broken function, see a pristine model.
     assert tasks["encode"] == tasks["to_logits"] == {"passed"}, run.output[-3000:]
     assert run.outcomes()[f"{LOGITS}/test_logits.py::test_last_token_logits_picks_the_last_position"] == "passed"
-    message = next(r["message"] for r in run.results if r["task"] == "hidden_states")
+    message = next(r.message for r in run.results if r.task == "hidden_states")
     for change in ("training mode", "dtype was changed", "gradients were turned on", "generation_config was edited",
                    "has been restored"):
         assert change in message, f"{change!r} not in:\n{message}"
@@ -64,22 +64,14 @@ def test_damage_does_not_leak_into_the_next_exercise_folder(tmp_path):
     shutil.copy(BROKEN / "damages_model.py", copy / LOGITS / "logits.py")
     following = [e for e in manifest.exercises() if e.number > 3][0]
     shutil.copy(following.module_path(solutions=True), copy / "exercises" / following.id / following.module)
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", LOGITS, f"exercises/{following.id}"],
-        cwd=copy, capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "KATA_MODEL": "tiny"},
-    )
-    assert f"{following.id}: " in proc.stdout
-    summary = [line for line in proc.stdout.splitlines() if line.startswith(f"{following.id}: ")][0]
-    passed, total = summary.split(": ")[1].split(" ")[0].split("/")
-    assert passed == total, proc.stdout[-4000:]
+    run = graded("-q", LOGITS, f"exercises/{following.id}", cwd=copy)
+    following_results = [r for r in run.results if r.exercise == following.id]
+    assert following_results and all(r.passed for r in following_results), run.output[-4000:]
 
 
 def test_returning_nothing_is_explained():
     run = grade("returns_none.py")
-    message = next(r["message"] for r in run.results if r["task"] == "hidden_states")
+    message = next(r.message for r in run.results if r.task == "hidden_states")
     assert "None (did the function forget to `return`?)" in message
 
 
@@ -87,13 +79,13 @@ def test_a_graded_test_cannot_be_skipped_or_xfailed_by_learner_code():
     run = grade("skips_and_xfails.py")
     tasks = by_task(run)
     assert tasks["encode"] == {"failed"} and tasks["to_logits"] == {"failed"}
-    assert all("cannot be skipped" in r["message"] for r in run.results if r["task"] in ("encode", "to_logits"))
+    assert all("cannot be skipped" in r.message for r in run.results if r.task in ("encode", "to_logits"))
     assert "skipped" not in run.output.splitlines()[-1] and "xfailed" not in run.output.splitlines()[-1]
 
 
 def test_an_exception_deep_in_torch_points_at_the_learners_line():
     run = grade("crashes_in_torch.py")
-    message = next(r["message"] for r in run.results if r["task"] == "last_token_logits" and r["outcome"] == "failed")
+    message = next(r.message for r in run.results if r.task == "last_token_logits" and r.outcome == "failed")
     assert message.startswith("your code raised RuntimeError")
     assert "tests/broken/crashes_in_torch.py, line 8: return logits.view(3, -1, 7)[0, -1]" in message
 
@@ -104,31 +96,25 @@ def test_an_exception_deep_in_torch_points_at_the_learners_line():
 ])
 def test_a_module_that_cannot_be_imported_fails_every_test_with_one_clear_message(name, expected):
     run = grade(name)
-    assert run.results and all(r["outcome"] == "failed" for r in run.results)
-    assert all(expected in r["message"] for r in run.results), run.results[0]["message"]
+    assert run.results and all(r.outcome == "failed" for r in run.results)
+    assert all(expected in r.message for r in run.results), run.results[0].message
     assert "INTERNALERROR" not in run.output
 
 
-@pytest.mark.parametrize("mode", ["tiny", "standin-path"])
-def test_no_stub_test_passes_skips_or_xfails_in_any_model_mode(mode):
+def test_no_stub_test_passes_skips_or_xfails_with_a_model_directory(tmp_path):
+    """As the graded meta-tests do with --model tiny, with the stand-in given as a directory."""
     from kata import standin
 
-    model = str(standin.ensure_standin()) if mode == "standin-path" else "tiny"
-    run = run_subprocess("exercises", "--model", model)
+    run = graded("exercises", "--model", str(standin.ensure_standin()), cwd=shipped_copy(tmp_path / "course"))
     assert run.results
-    assert {r["outcome"] for r in run.results} == {"failed"}
+    assert {r.outcome for r in run.results} == {"failed"}
 
 
 def test_pytest_itself_warns_when_a_graded_test_file_was_edited(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     copy = tmp_path / "course"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".kata", "__pycache__", "*.egg-info"))
     test_file = copy / LOGITS / "test_logits.py"
     test_file.write_text(test_file.read_text().replace("def test_encode", "def _disabled_encode"))
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", LOGITS, "--solutions"],
-                          cwd=copy, capture_output=True, text=True, timeout=300, env={**os.environ, "KATA_MODEL": "tiny"})
-    assert "Warning: edited graded tests (exercises/03_logits/test_logits.py)" in proc.stdout
-    assert "`kata reset 03_logits --tests`" in proc.stdout
+    run = graded("-q", LOGITS, "--solutions", cwd=copy)
+    assert "Warning: edited graded tests (exercises/03_logits/test_logits.py)" in run.output
+    assert "`kata reset 03_logits --tests`" in run.output

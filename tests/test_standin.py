@@ -1,6 +1,7 @@
 """The offline stand-in mirrors the real Qwen2.5-0.5B-Instruct wherever an exercise can see it.
 
-Each test is one bullet of the stand-in's specification (shared/QWEN_FACTS.md, issue 2).
+Each test is one property of the real checkpoint (its config, generation config, tokenizer,
+chat template and the notebook's answers) that the stand-in must share.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import torch
 from safetensors import safe_open
 from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2ForCausalLM
 
-from kata import models, standin
+from kata import standin
+from kata.hfutil import quiet_transformers
 
 QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14, vocab_size=151936,
                   intermediate_size=4864)
@@ -198,7 +200,7 @@ def test_the_cache_is_keyed_by_the_recipe_and_honours_kata_cache(tmp_path, monke
 
 
 def test_the_build_is_deterministic(tmp_path, path):
-    with models.quiet_transformers():
+    with quiet_transformers():
         standin.build(tmp_path / "again")
     for name in ("model.safetensors", "tokenizer.json", "config.json", "generation_config.json"):
         assert (tmp_path / "again" / name).read_bytes() == (path / name).read_bytes(), name

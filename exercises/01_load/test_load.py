@@ -15,7 +15,7 @@ from transformers import AutoModelForCausalLM, PreTrainedModel, Qwen3Config
 
 from kata.checks import describe as show
 from kata.checks import fail
-from kata.models import quiet_transformers
+from kata.hfutil import quiet_transformers
 
 PROMPTS = ["The captial of France is", "《梦游天姥吟留别》的作者是谁", "Hello, world!"]
 CHAT = [

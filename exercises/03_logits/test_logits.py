@@ -8,9 +8,11 @@ import pytest
 import torch
 
 from kata.checks import describe, expect_close, expect_shape, expect_tensor, fail
+from kata.probes import input_of
+from kata.texts import NOTEBOOK_QUESTION
+from kata.texts import TYPO_PROMPT as PROMPT  # the original notebook's prompt, typo included
 
-PROMPT = "The captial of France is"  # the original notebook's prompt, typo included
-PROMPTS = [PROMPT, "《梦游天姥吟留别》的作者是谁", "Hello, world!"]
+PROMPTS = [PROMPT, NOTEBOOK_QUESTION, "Hello, world!"]
 
 
 def live_hidden(model, ids):
@@ -21,17 +23,6 @@ def live_hidden(model, ids):
 def live_logits(model, ids):
     with torch.no_grad():
         return model(ids).logits
-
-
-def input_of(module, run):
-    """What `module` receives while `run()` executes (here: the hidden states before the final norm)."""
-    seen = []
-    handle = module.register_forward_pre_hook(lambda _module, args: seen.append(args[0]))
-    try:
-        run()
-    finally:
-        handle.remove()
-    return seen[-1]
 
 
 # --- task 1: encode ------------------------------------------------------------------------
@@ -126,6 +117,17 @@ def test_hidden_states_come_from_the_transformer_body(impl, model, tokenizer, de
 # --- task 3: to_logits -------------------------------------------------------------------------
 
 
+def logit_suspects(model, hidden, reference):
+    """What a plausible wrong to_logits gives instead of `reference`, with the explanation."""
+    with torch.no_grad():
+        normed_again = model.lm_head(model.model.norm(hidden))
+    return [
+        (torch.softmax(reference.float(), -1), "these are probabilities (softmax); logits are the raw scores."),
+        (torch.log_softmax(reference.float(), -1), "these are log-probabilities; logits are the raw scores."),
+        (normed_again, "the final norm was applied a second time; last_hidden_state is already normalised."),
+    ]
+
+
 @pytest.mark.task("to_logits")
 def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokenizer, device):
     ids = tokenizer(PROMPT, return_tensors="pt").input_ids.to(device)
@@ -149,12 +151,7 @@ def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokeni
         reference,
         call,
         "model.lm_head(hidden), which equals model(input_ids).logits",
-        suspects=[
-            (torch.softmax(reference.float(), -1), "these are probabilities (softmax); logits are the raw scores."),
-            (torch.log_softmax(reference.float(), -1), "these are log-probabilities; logits are the raw scores."),
-            (model.lm_head(model.model.norm(hidden)), "the final norm was applied a second time; "
-             "last_hidden_state is already normalised."),
-        ],
+        suspects=logit_suspects(model, hidden, reference),
     )
 
 
@@ -166,17 +163,7 @@ def test_to_logits_uses_the_hidden_states_it_is_given(impl, model, device):
     logits = expect_tensor(impl.to_logits(model, hidden), call, "a tensor [1, 4, vocab_size]")
     with torch.no_grad():
         expected = model.lm_head(hidden)
-        normed_again = model.lm_head(model.model.norm(hidden))
-    expect_close(
-        logits,
-        expected,
-        call,
-        "model.lm_head(hidden)",
-        suspects=[
-            (torch.softmax(expected.float(), -1), "these are probabilities (softmax); logits are the raw scores."),
-            (normed_again, "the final norm was applied a second time; last_hidden_state is already normalised."),
-        ],
-    )
+    expect_close(logits, expected, call, "model.lm_head(hidden)", suspects=logit_suspects(model, hidden, expected))
 
 
 # --- task 4: last_token_logits -----------------------------------------------------------------

@@ -11,10 +11,11 @@ import pytest
 import torch
 
 from kata.checks import describe, fail
-from kata.standin import NOTEBOOK_QUESTION, NOTEBOOK_SYSTEM, PENALTY_PROMPT
+from kata.probes import ForwardRecorder, eos_ids, greedy_reference
+from kata.texts import FRANCE_PROMPT as FRANCE
+from kata.texts import NOTEBOOK_QUESTION, PENALTY_PROMPT, notebook_chat
+from kata.texts import TYPO_PROMPT as TYPO
 
-FRANCE = "The capital of France is"
-TYPO = "The captial of France is"  # the original notebook's prompt, typo included
 # Prompts on which the checkpoint's repetition_penalty (1.1) tends to change the greedy text.
 # Tried in order until one shows it; the longest last.
 PENALTY_CANDIDATES = [
@@ -29,11 +30,7 @@ SPREAD_CANDIDATES = ["Hello, world!", "I like", PENALTY_PROMPT]
 
 def chat_prompt(tokenizer) -> str:
     """The notebook's chat question, rendered as text ready for the assistant's answer."""
-    messages = [
-        {"role": "system", "content": NOTEBOOK_SYSTEM},
-        {"role": "user", "content": NOTEBOOK_QUESTION},
-    ]
-    return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    return tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, tokenize=False)
 
 
 def encode(model, tokenizer, prompt):
@@ -42,7 +39,6 @@ def encode(model, tokenizer, prompt):
 
 # Live results computed once per model (the model is shared by the whole session).
 _rows = weakref.WeakKeyDictionary()  # model -> {prompt: (first row, last row)}
-_generated = weakref.WeakKeyDictionary()  # model -> {(prompt, plain): (max_new_tokens, new ids)}
 
 
 def live_rows(model, tokenizer, prompt) -> tuple[torch.Tensor, torch.Tensor]:
@@ -65,48 +61,25 @@ def best_ids(row: torch.Tensor) -> list[int]:
     return torch.nonzero(row == row.max()).flatten().tolist()
 
 
-def eos_ids(model) -> list[int]:
-    eos = model.generation_config.eos_token_id
-    return [eos] if isinstance(eos, int) else list(eos or [])
-
-
 def reference_ids(model, tokenizer, prompt, max_new_tokens, plain=True) -> list[int]:
     """The new ids of model.generate(do_sample=False, use_cache=False).
 
     plain=True: with repetition_penalty=1.0, the plain argmax loop. plain=False: with the
     checkpoint's own generation config (repetition_penalty 1.1 on Qwen2.5).
-    Greedy decoding is deterministic, so the first n tokens of a longer run are the run with
-    max_new_tokens=n: each prompt is generated once per session, at the longest length asked.
     """
-    runs = _generated.setdefault(model, {})
-    longest, ids = runs.get((prompt, plain), (0, []))
-    if max_new_tokens > longest and (len(ids) == longest):  # not yet ended by eos within `longest`
-        enc = encode(model, tokenizer, prompt)
-        flags = dict(do_sample=False, use_cache=False, max_new_tokens=max_new_tokens)
-        if plain:
-            flags["repetition_penalty"] = 1.0
-        with torch.no_grad():
-            out = model.generate(**enc, **flags)
-        longest, ids = max_new_tokens, out[0, enc.input_ids.shape[1]:].tolist()
-        runs[(prompt, plain)] = (longest, ids)
-    return ids[:max_new_tokens]
+    ids = encode(model, tokenizer, prompt).input_ids
+    penalty = 1.0 if plain else None
+    return greedy_reference(model, ids, max_new_tokens, use_cache=False, repetition_penalty=penalty)[0].tolist()
 
 
 def positions_per_call(model, run):
-    """Run `run()` and return (its result, how many positions each model call fed).
-
-    Counted at the embedding layer, which every forward pass starts with.
-    """
-    seen = []
-    handle = model.model.embed_tokens.register_forward_pre_hook(lambda _m, args: seen.append(args[0].shape[-1]))
-    try:
+    """Run `run()` and return (its result, how many positions each model call fed)."""
+    with ForwardRecorder(model) as seen:
         result = run()
-    finally:
-        handle.remove()
-    return result, seen
+    return result, seen.positions
 
 
-def short(text: str, limit: int = 60) -> str:
+def shorten(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
@@ -158,7 +131,7 @@ def test_argmax_token_on_the_models_logits(impl, model, tokenizer):
 @pytest.mark.parametrize("which", ["france", "chinese", "chat"])
 def test_next_token_is_the_models_most_likely_token_as_text(impl, model, tokenizer, which):
     prompt = {"france": FRANCE, "chinese": NOTEBOOK_QUESTION, "chat": chat_prompt(tokenizer)}[which]
-    call = f"next_token(model, tokenizer, {short(prompt)})"
+    call = f"next_token(model, tokenizer, {shorten(prompt)})"
     first_row, last_row = live_rows(model, tokenizer, prompt)
     ids = best_ids(last_row)
     accepted = [tokenizer.decode([i]) for i in ids]
@@ -238,7 +211,7 @@ def check_top_k(got, model, tokenizer, prompt, k, call):
                 "softmax over the whole vocabulary, so the k of them sum to less than 1."
             )
         fail(call, f"probabilities {[round(p, 4) for p in got_p]}", expected, mistake)
-    for position, (text, p) in enumerate(got):
+    for position, (text, _p) in enumerate(got):
         # Right: the token at this rank, or one that ties with it (bf16 scores tie; rounding may too).
         candidates = {tokenizer.decode([i]) for v, i in zip(values, ids) if abs(v - values[position]) <= 1e-2 * values[position]}
         if text not in candidates:
@@ -260,7 +233,7 @@ def test_top_k_next_defaults_to_five_most_likely_tokens(impl, model, tokenizer):
 @pytest.mark.parametrize("which,k", [("chinese", 3), ("chat", 8), ("france", 1)])
 def test_top_k_next_returns_k_tokens_with_their_probabilities(impl, model, tokenizer, which, k):
     prompt = {"france": FRANCE, "chinese": NOTEBOOK_QUESTION, "chat": chat_prompt(tokenizer)}[which]
-    call = f"top_k_next(model, tokenizer, {short(prompt)}, k={k})"
+    call = f"top_k_next(model, tokenizer, {shorten(prompt)}, k={k})"
     check_top_k(impl.top_k_next(model, tokenizer, prompt, k=k), model, tokenizer, prompt, k, call)
 
 
@@ -294,7 +267,7 @@ def went_on_after_eos(model, tokenizer, eos_id) -> str:
 
 def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
     """The learner's greedy_generate must give generate's tokens, by the uncached loop, step for step."""
-    call = f"greedy_generate(model, tokenizer, {short(prompt)}, max_new_tokens={max_new_tokens})"
+    call = f"greedy_generate(model, tokenizer, {shorten(prompt)}, max_new_tokens={max_new_tokens})"
     ref = reference_ids(model, tokenizer, prompt, max_new_tokens)
     ref_text = tokenizer.decode(ref, skip_special_tokens=True)
     ended_by_eos = bool(ref) and ref[-1] in eos_ids(model)

@@ -13,15 +13,15 @@ import pytest
 import torch
 from transformers import Cache
 
-from kata.checks import close, describe, expect_shape, expect_tensor, fail
-from kata.standin import NOTEBOOK_QUESTION, NOTEBOOK_SYSTEM, PENALTY_PROMPT
-
-CHAT = [{"role": "system", "content": NOTEBOOK_SYSTEM}, {"role": "user", "content": NOTEBOOK_QUESTION}]
+from kata.checks import close, describe, difference, expect_shape, expect_tensor, fail
+from kata.probes import ForwardRecorder, divergence, eos_ids, greedy_reference, short_list
+from kata.texts import PENALTY_PROMPT, notebook_chat
 
 
 def chat_ids(tokenizer, device):
     """The notebook's chat prompt, [1, T]: system 你是一个很有用的助手, user 《梦游天姥吟留别》的作者是谁."""
-    enc = tokenizer.apply_chat_template(CHAT, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    enc = tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, return_tensors="pt",
+                                        return_dict=True)
     return enc["input_ids"].to(device)
 
 
@@ -36,64 +36,12 @@ def two_prompts(tokenizer, device):
     return torch.cat([a[:, :T], b[:, :T]], dim=0)
 
 
-def eos_list(model) -> list[int]:
-    eos = model.generation_config.eos_token_id
-    return [eos] if isinstance(eos, int) else list(eos)
-
-
 def live_generate(model, ids, max_new_tokens, eos, use_cache) -> list[int]:
     """The new ids of transformers' own greedy generation (eos_token_id=None: never stop early)."""
-    out = model.generate(
-        ids,
-        attention_mask=torch.ones_like(ids),
-        do_sample=False,
-        repetition_penalty=1.0,
-        temperature=None,  # unset the checkpoint's sampling settings: greedy decoding ignores them
-        top_p=None,
-        top_k=None,
-        use_cache=use_cache,
-        max_new_tokens=max_new_tokens,
-        eos_token_id=eos,
-    )
-    return out[0, ids.shape[1]:].tolist()
+    return greedy_reference(model, ids, max_new_tokens, eos_token_id=eos, use_cache=use_cache)[0].tolist()
 
 
-class Call:
-    def __init__(self, ids: torch.Tensor):
-        self.batch = ids.shape[0] if ids.dim() > 1 else 1
-        self.positions = ids.numel() // max(self.batch, 1)
-        self.grad = torch.is_grad_enabled()
-        self.ids = ids.reshape(self.batch, -1)[0].tolist()
-
-
-class Watch:
-    """Records every forward pass of the model: positions per sequence, ids, whether grad was on."""
-
-    def __init__(self, model):
-        self.model = model
-        self.calls: list[Call] = []
-
-    def __enter__(self):
-        hook = lambda _module, args: self.calls.append(Call(args[0].detach()))  # noqa: E731
-        self.handle = self.model.model.embed_tokens.register_forward_pre_hook(hook)
-        return self
-
-    def __exit__(self, *exc):
-        self.handle.remove()
-        return False
-
-    @property
-    def positions(self) -> list[int]:
-        return [c.positions for c in self.calls]
-
-
-def short(values: list, keep: int = 8) -> str:
-    if len(values) <= keep:
-        return str(values)
-    return "[" + ", ".join(map(str, values[:keep])) + f", ... ({len(values)} in all)]"
-
-
-def shown(tokenizer, ids: list[int]) -> str:
+def ids_and_text(tokenizer, ids: list[int]) -> str:
     return f"{ids} = {tokenizer.decode(ids)!r}"
 
 
@@ -101,6 +49,15 @@ def expect_pair(result, call):
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail(call, describe(result), "a pair (logits, cache)", "return both: `return logits, cache`.")
     return result
+
+
+def expect_logits_and_cache(result, call, B, V, what, wrong_shapes):
+    """(logits [B, V], cache): a pair whose first item is a tensor of the right shape."""
+    logits, cache = expect_pair(result, call)
+    logits = expect_tensor(logits, call, f"logits as a tensor [{B}, {V}]",
+                           "the first item must be the logits tensor (out.logits[...]), not the output object.")
+    expect_shape(logits, (B, V), f"{call}  -> logits", what, wrong_shapes)
+    return logits, cache
 
 
 def expect_cache(cache, call, length, what):
@@ -137,13 +94,8 @@ def test_prefill_returns_the_last_positions_logits_and_a_filled_cache(impl, mode
     ids = chat_ids(tokenizer, device) if batch == 1 else two_prompts(tokenizer, device)
     B, T, V = ids.shape[0], ids.shape[1], model.config.vocab_size
     call = f"prefill(model, input_ids)   # input_ids: shape [{B}, {T}]"
-    logits, cache = expect_pair(impl.prefill(model, ids), call)
-    logits = expect_tensor(logits, call, f"logits as a tensor [{B}, {V}]",
-                           "the first item must be the logits tensor (out.logits[...]), not the output object.")
-    expect_shape(
-        logits,
-        (B, V),
-        f"{call}  -> logits",
+    logits, cache = expect_logits_and_cache(
+        impl.prefill(model, ids), call, B, V,
         "the last position's scores for every sequence in the batch",
         {
             (B, T, V): "these are the scores of ALL positions; the next token is chosen from the last one only: "
@@ -162,8 +114,8 @@ def test_prefill_returns_the_last_positions_logits_and_a_filled_cache(impl, mode
             mistake = "these are the scores of the FIRST position; the next token's scores are at the last one."
         elif close(logits, torch.softmax(full[:, -1].float(), -1)):
             mistake = "these are probabilities (softmax); return the raw scores."
-        diff = (logits.detach().float().cpu() - full[:, -1].float().cpu()).abs().max().item()
-        fail(f"{call}  -> logits", f"{describe(logits)} whose values differ from transformers' by up to {diff:.3g}",
+        fail(f"{call}  -> logits",
+             f"{describe(logits)} whose values differ from transformers' by up to {difference(logits, full[:, -1]):.3g}",
              "model(input_ids).logits[:, -1]: the last position's scores", mistake)
     expect_cache(cache, f"{call}  -> cache", T,
                  "after the prefill the cache holds one key/value entry per prompt position ({got} instead).")
@@ -182,8 +134,7 @@ def check_step_logits(logits, call, cached_ref, full_ref, suspects):
     if close(logits, cached_ref) or close(logits, full_ref):
         return
     mistake = next((why for wrong, why in suspects if close(logits, wrong)), None)
-    diff = (logits.detach().float().cpu() - full_ref.float().cpu()).abs().max().item()
-    fail(call, f"{describe(logits)} whose values differ from transformers' by up to {diff:.3g}",
+    fail(call, f"{describe(logits)} whose values differ from transformers' by up to {difference(logits, full_ref):.3g}",
          "the scores the model gives at this position when it sees the whole sequence "
          "(model(all_ids).logits[:, -1])", mistake)
 
@@ -202,15 +153,10 @@ def test_decode_step_feeds_one_position_and_grows_the_cache_by_one(impl, model, 
     cache = live_cache(model, ids)
     call = (f"decode_step(model, token_ids, cache)   # token_ids: shape [{B}, 1]; cache: the prefill of "
             f"{T} prompt positions")
-    with Watch(model) as watch:
+    with ForwardRecorder(model) as watch:
         result = impl.decode_step(model, new, cache)
-    logits, grown = expect_pair(result, call)
-    logits = expect_tensor(logits, call, f"logits as a tensor [{B}, {V}]",
-                           "the first item must be the logits tensor (out.logits[...]), not the output object.")
-    expect_shape(
-        logits,
-        (B, V),
-        f"{call}  -> logits",
+    logits, grown = expect_logits_and_cache(
+        result, call, B, V,
         "the scores for the next token of every sequence",
         {
             (B, 1, V): "the position axis is still there; index it (logits[:, -1]) instead of keeping "
@@ -220,7 +166,7 @@ def test_decode_step_feeds_one_position_and_grows_the_cache_by_one(impl, model, 
     )
     if sum(watch.positions) != 1:
         fail(call, f"{sum(watch.positions)} positions per sequence went through the model "
-             f"(calls: {short(watch.positions)})",
+             f"(calls: {short_list(watch.positions)})",
              "exactly 1: only the new token; the earlier positions are read from the cache",
              "feed token_ids (shape [batch, 1]) once, together with cache=cache.")
     check_step_logits(
@@ -267,15 +213,9 @@ def test_decode_steps_in_a_row_match_the_full_sequence(impl, model, tokenizer, d
 # --- tasks 3 and 4: generate_cached, generate_uncached -------------------------------------------
 
 
-_natural: dict = {}
-
-
 def natural_continuation(model, ids) -> list[int]:
-    """The model's own greedy continuation of `ids` (6 tokens, no eos), computed once per model."""
-    key = (id(model), tuple(ids[0].tolist()))
-    if key not in _natural:
-        _natural[key] = live_generate(model, ids, 6, None, use_cache=True)
-    return _natural[key]
+    """The model's own greedy continuation of `ids` (6 tokens, no eos)."""
+    return live_generate(model, ids, 6, None, use_cache=True)
 
 
 def generation_case(case, model, tokenizer, device, cached):
@@ -283,7 +223,7 @@ def generation_case(case, model, tokenizer, device, cached):
     if case.startswith("chat"):
         # The notebook's chat question: the answer ends with an eos id (<|im_end|>).
         ids, what = chat_ids(tokenizer, device), "the notebook's chat prompt"
-        eos = eos_list(model) if case == "chat_eos_list" else eos_list(model)[0]
+        eos = eos_ids(model) if case == "chat_eos_list" else eos_ids(model)[0]
         return ids, what, (8 if cached else 6), eos
     ids, what = text_ids(tokenizer, PENALTY_PROMPT, device), repr(PENALTY_PROMPT)
     if case == "no_eos":
@@ -291,8 +231,12 @@ def generation_case(case, model, tokenizer, device, cached):
     # An eos id taken from the model's own continuation, so that every model stops there.
     natural = natural_continuation(model, ids)
     k = next((i for i in range(2, len(natural)) if natural[i] not in natural[:i]), 0)
-    eos = natural[k] if case == "picked_eos_int" else [natural[k]]
-    return ids, what, 6, eos
+    if case == "picked_eos_int":
+        return ids, what, 6, natural[k]
+    if case == "picked_eos_second":  # as Qwen2.5's [151645, 151643]: the id that ends it is not the first
+        never = next(i for i in reversed(range(model.config.vocab_size)) if i not in natural)
+        return ids, what, 6, [never, natural[k]]
+    return ids, what, 6, [natural[k]]
 
 
 def check_cost(name, call, positions, T, k, cached):
@@ -325,23 +269,24 @@ def check_cost(name, call, positions, T, k, cached):
         else:
             mistake = "one model call per new token, each on the prompt plus every token generated so far."
     fail(call, f"{k} new tokens; the model ran {len(positions)} times on these numbers of positions: "
-         f"{short(positions)}",
-         f"positions per call {short(expected)} ({total} in all)", mistake)
+         f"{short_list(positions)}",
+         f"positions per call {short_list(expected)} ({total} in all)", mistake)
 
 
-def check_tokens(tokenizer, call, got, ref, max_new_tokens, eos, reference, model_eos):
+def check_tokens(model, tokenizer, prompt_ids, call, got, ref, max_new_tokens, eos, reference):
     if got == ref:
         return
-    eos_ids = set() if eos is None else ({eos} if isinstance(eos, int) else set(eos))
+    stop_ids, model_eos = set(eos_ids(eos)), set(eos_ids(model))
     mistake = None
-    ends_with_eos = bool(ref) and ref[-1] in eos_ids and len(ref) <= max_new_tokens
+    ends_with_eos = bool(ref) and ref[-1] in stop_ids and len(ref) <= max_new_tokens
     if len(got) > max_new_tokens:
         mistake = f"at most max_new_tokens={max_new_tokens} new ids may come back."
     elif ends_with_eos and len(got) > len(ref) and got[:len(ref)] == ref:
         mistake = f"it kept going after the eos token {ref[-1]}: stop right after producing an eos id."
         if not isinstance(eos, int):
-            mistake += (f" Here eos_token_id is a list ({eos}; model.generation_config.eos_token_id is one too): "
-                        "stop at any of its ids.")
+            where = "" if eos.index(ref[-1]) == 0 else f", and {ref[-1]} is not the first of them"
+            mistake += (f" Here eos_token_id is a list ({eos}; model.generation_config.eos_token_id is one too"
+                        f"{where}): stop at any of its ids.")
     elif ends_with_eos and got == ref[:-1]:
         mistake = (f"the eos token {ref[-1]} was dropped; like generate(), include it as the last new id, "
                    "then stop.")
@@ -357,8 +302,8 @@ def check_tokens(tokenizer, call, got, ref, max_new_tokens, eos, reference, mode
         first = next((i for i, (a, b) in enumerate(zip(got, ref)) if a != b), None)
         if first is not None:
             mistake = (f"the ids differ from new token {first} on: pick the argmax of the last position's scores, "
-                       "and feed each chosen id back in.")
-    fail(call, shown(tokenizer, got), f"{shown(tokenizer, ref)}, what {reference} adds", mistake)
+                       f"and feed each chosen id back in. ({divergence(model, tokenizer, prompt_ids, got, ref)})")
+    fail(call, ids_and_text(tokenizer, got), f"{ids_and_text(tokenizer, ref)}, what {reference} adds", mistake)
 
 
 def check_generation(fn, name, cached, case, model, tokenizer, device):
@@ -368,7 +313,7 @@ def check_generation(fn, name, cached, case, model, tokenizer, device):
     reference = (f"model.generate(input_ids, do_sample=False, repetition_penalty=1.0, use_cache={cached}, "
                  f"max_new_tokens={max_new_tokens}, eos_token_id={eos!r})")
     call = f"{name}(model, input_ids, {max_new_tokens}, eos_token_id={eos!r})   # input_ids: {what}, shape [1, {T}]"
-    with Watch(model) as watch:
+    with ForwardRecorder(model) as watch:
         out = fn(model, ids, max_new_tokens, eos_token_id=eos)
     out = expect_tensor(out, call, f"a tensor of new ids, shape [1, {len(ref)}]",
                         "collect the new ids in a tensor: torch.cat(list_of_[1, 1]_ids, dim=1).")
@@ -383,11 +328,11 @@ def check_generation(fn, name, cached, case, model, tokenizer, device):
         fail(call, f"{describe(out)}, starting with the prompt's {T} ids", f"only the new ids, shape [1, {len(ref)}]",
              f"the prompt came back too: return only what follows it (ids[:, {T}:]).")
     check_cost(name, call, watch.positions, T, len(got), cached)
-    check_tokens(tokenizer, call, got, ref, max_new_tokens, eos, reference, set(eos_list(model)))
+    check_tokens(model, tokenizer, ids, call, got, ref, max_new_tokens, eos, reference)
 
 
-CACHED_CASES = ["chat_eos_list", "chat_eos_int", "no_eos", "picked_eos_int", "picked_eos_list"]
-UNCACHED_CASES = ["chat_eos_list", "no_eos", "picked_eos_int"]
+CACHED_CASES = ["chat_eos_list", "chat_eos_int", "no_eos", "picked_eos_int", "picked_eos_list", "picked_eos_second"]
+UNCACHED_CASES = ["chat_eos_list", "no_eos", "picked_eos_int", "picked_eos_second"]
 
 
 @pytest.mark.task("generate_cached")
@@ -405,18 +350,18 @@ def test_generate_uncached_equals_generate_recomputing_everything(impl, model, t
 # --- task 5: time_generation --------------------------------------------------------------------
 
 
-def split_runs(calls: list[Call], prompt: list[int]) -> list[list[Call]]:
-    """Group the model calls into generations: each starts with a call on exactly the prompt."""
-    runs: list[list[Call]] = []
+def split_runs(calls, prompt: list[int]) -> list[list]:
+    """Group the model calls (ForwardCall) into generations: each starts with a call on exactly the prompt."""
+    runs: list[list] = []
     for c in calls:
-        if c.ids == prompt or not runs:
+        if c.row() == prompt or not runs:
             runs.append([c])
         else:
             runs[-1].append(c)
     return runs
 
 
-def kind(run: list[Call], T: int) -> str:
+def kind(run: list, T: int) -> str:
     positions = [c.positions for c in run]
     if len(run) > 1 and all(p == 1 for p in positions[1:]):
         return "cached"
@@ -430,7 +375,7 @@ def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, de
     ids = text_ids(tokenizer, PENALTY_PROMPT, device)
     T, n = ids.shape[1], 4
     call = f"time_generation(model, input_ids, {n})   # input_ids: {PENALTY_PROMPT!r}, shape [1, {T}]"
-    with Watch(model) as watch:
+    with ForwardRecorder(model) as watch:
         result = impl.time_generation(model, ids, n)
     keys = ("cached_s", "uncached_s", "speedup")
     if not hasattr(result, "keys") or any(k not in result for k in keys):
@@ -448,8 +393,8 @@ def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, de
                    "loop is, uncached_s / cached_s." if math.isclose(speedup, inverted, rel_tol=1e-6) else None)
         fail(call, f"cached_s={cached_s:.4g}, uncached_s={uncached_s:.4g}, speedup={speedup:.4g}",
              f"speedup = uncached_s / cached_s = {right:.4g}", mistake)
-    if any(c.grad for c in watch.calls):
-        fail(call, f"{sum(c.grad for c in watch.calls)} of {len(watch.calls)} model calls ran with gradients enabled",
+    if any(c.grad_enabled for c in watch.calls):
+        fail(call, f"{sum(c.grad_enabled for c in watch.calls)} of {len(watch.calls)} model calls ran with gradients enabled",
              "every model call under torch.no_grad()",
              "wrap the timed loops in `with torch.no_grad():` (or decorate the function): otherwise autograd "
              "may record every step for a backward pass that never comes, which costs time and memory.")
@@ -470,12 +415,12 @@ def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, de
              f"{len(uncached_run)}",
              f"the same number of new tokens ({n}) for both loops",
              "time the same work: generate max_new_tokens tokens with each loop, or the speedup means nothing.")
-    cached_tokens = [c.ids[0] for c in cached_run[1:]]
-    uncached_tokens = uncached_run[-1].ids[T:]
+    cached_tokens = [c.row()[0] for c in cached_run[1:]]
+    uncached_tokens = uncached_run[-1].row()[T:]
     m = min(len(cached_tokens), len(uncached_tokens))
     if cached_tokens[:m] != uncached_tokens[:m]:
-        fail(call, f"different tokens: {shown(tokenizer, cached_tokens[:m])} with the cache, "
-             f"{shown(tokenizer, uncached_tokens[:m])} without",
+        fail(call, f"different tokens: {ids_and_text(tokenizer, cached_tokens[:m])} with the cache, "
+             f"{ids_and_text(tokenizer, uncached_tokens[:m])} without",
              "the same greedy tokens from both loops",
              "both loops must be greedy (model.generate samples unless do_sample=False).")
     if len(runs) < 3:

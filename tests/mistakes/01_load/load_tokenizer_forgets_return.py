@@ -9,4 +9,4 @@ CAUGHT_BY = "forget to `return`"
 
 
 def load_tokenizer(model_id):
-    tokenizer = AutoTokenizer.from_pretrained(model_id)
+    tokenizer = AutoTokenizer.from_pretrained(model_id)  # noqa: F841 - the mistake: no return

@@ -1,5 +1,4 @@
 """greedy_generate() loops range(max_new_tokens + 1) times."""
-import torch
 
 from kata.adapters import reference_functions
 

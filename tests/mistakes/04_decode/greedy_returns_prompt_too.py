@@ -1,5 +1,4 @@
 """greedy_generate() returns the prompt followed by the new text."""
-import torch
 
 from kata.adapters import reference_functions
 

@@ -1,0 +1,72 @@
+"""`kata check` and `kata notebook`: grade an exercise (a file or a notebook's cells) and record it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.markup import escape
+
+from kata import grading, pristine, state
+from kata.adapters import relative
+from kata.manifest import Exercise
+from kata.ui import _, console, find_exercise, show_results, title_of
+
+# Lines of pytest's output worth showing while the tests run (the model being built or fetched).
+PROGRESS_PREFIXES = ("llm-kata", "built the offline", "Downloading")
+
+
+def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None) -> grading.Report:
+    """Run the exercise's graded tests in a fresh interpreter."""
+    def progress(line: str) -> None:
+        if line.startswith(PROGRESS_PREFIXES):
+            console.print(f"[dim]{escape(line.rstrip())}[/]")
+
+    args = grading.pytest_args(exercise.folder(), solutions=solutions, model=model)
+    return grading.run_subprocess(args, impl_file=impl_file, on_line=progress)
+
+
+def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None) -> bool:
+    what = _("what_solutions") if solutions else _("what_exercises")
+    if impl_file:
+        what = relative(Path(impl_file))
+    console.print(f"[bold]{_('checking', id=exercise.id, title=title_of(exercise), what=what)}[/]")
+    edited = [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
+    if edited:
+        console.print(f"[yellow]{_('edited_tests', files=', '.join(edited), id=exercise.id)}[/]")
+    report = worker.check(exercise.folder(), timeout=600) if worker else None
+    if report is None:
+        report = run_graded(exercise, solutions, model, impl_file)
+    if not report.results:
+        console.print(f"[red]{_('no_results')}[/]")
+        console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
+        return False
+    show_results(report)
+    passed, total = report.passed, len(report.results)
+    all_passed = report.all_passed and not edited
+    if not impl_file:
+        state.record_result(exercise.id, passed, total, solutions=solutions)
+    if all_passed:
+        console.print(f"[green bold]{_('passed', id=exercise.id, total=total)}[/]")
+    else:
+        console.print(f"[red bold]{_('failed', id=exercise.id, passed=passed, total=total)}[/]")
+        console.print(_("stuck", lesson=relative(exercise.lesson), id=exercise.id))
+    return all_passed
+
+
+def cmd_check(args) -> int:
+    exercise = find_exercise(args.exercise)
+    impl_file = None
+    if args.notebook:
+        from kata import notebooks
+
+        impl_file = notebooks.extract_to_module(Path(args.notebook), exercise)
+    return 0 if check(exercise, args.solutions, args.model, impl_file) else 1
+
+
+def cmd_notebook(args) -> int:
+    from kata import notebooks
+
+    exercise = find_exercise(args.exercise)
+    path = notebooks.write(exercise, Path(args.out) if args.out else None, force=args.force)
+    console.print(_("notebook_written", path=relative(path), id=exercise.id))
+    return 0

@@ -1,0 +1,109 @@
+"""`kata list`, `hint`, `solution` and `reset`: progress, help, and the learner's files."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+
+from kata import manifest, pristine, state
+from kata.adapters import relative
+from kata.errors import KataError
+from kata.manifest import ROOT, Exercise
+from kata.ui import _, console, find_exercise, first_not_done, title_of
+
+
+def cmd_list(args) -> int:
+    data = state.load()
+    table = Table(title=_("title"), title_justify="left", show_edge=False)
+    for column in ("col_exercise", "col_title", "col_status"):
+        table.add_column(_(column))
+    table.add_column(_("col_file"), overflow="fold")
+    style = {state.DONE: "green", state.FAILING: "red", state.NOT_STARTED: "dim"}
+    done = 0
+    for exercise in manifest.exercises():
+        status = state.status(exercise.id, data)
+        done += status == state.DONE
+        title = title_of(exercise)
+        record = data.get("exercises", {}).get(exercise.id, {})
+        shown = _(status) + (f" ({record['passed']}/{record['total']})" if status == state.FAILING else "")
+        table.add_row(exercise.id, title, f"[{style[status]}]{shown}[/]", relative(exercise.module_path()))
+    console.print(table)
+    total = len(manifest.exercises())
+    console.print(_("progress", done=done, total=total))
+    if done == total:
+        console.print(f"[green]{_('all_done')}[/]")
+    else:
+        nxt = first_not_done()
+        console.print(_("next", id=nxt.id, file=relative(nxt.module_path()), lesson=relative(nxt.lesson)))
+    return 0
+
+
+def show_hint(exercise: Exercise) -> None:
+    index = state.next_hint_index(exercise.id)
+    hints = exercise.hints
+    if index >= len(hints):
+        console.print(_("no_more_hints", id=exercise.id, lesson=relative(exercise.lesson)))
+        for n, hint in enumerate(hints, 1):
+            console.print(f"  {n}. {escape(hint.zh if _.lang == 'zh' else hint.en)}")
+        return
+    hint = hints[index]
+    console.print(f"[bold]{_('hint', n=index + 1, total=len(hints), id=exercise.id)}[/]")
+    console.print("  " + escape(hint.zh if _.lang == "zh" else hint.en))
+    state.hint_shown(exercise.id, index + 1)
+
+
+def cmd_hint(args) -> int:
+    show_hint(find_exercise(args.exercise))
+    return 0
+
+
+def cmd_solution(args) -> int:
+    from rich.syntax import Syntax
+
+    exercise = find_exercise(args.exercise)
+    if state.status(exercise.id) != state.DONE and not args.force:
+        console.print(f"[yellow]{_('solution_locked', id=exercise.id)}[/]")
+        return 1
+    path = exercise.module_path(solutions=True)
+    console.print(f"[bold]{relative(path)}[/]")
+    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True))
+    return 0
+
+
+def backup(path: Path, exercise: Exercise) -> Path:
+    folder = state.STATE_DIR / "backups" / exercise.id
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}-{stamp}{path.suffix}"
+    n = 1
+    while target.exists():
+        target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+        n += 1
+    target.write_bytes(path.read_bytes())
+    return target
+
+
+def cmd_reset(args) -> int:
+    exercise = find_exercise(args.exercise)
+    if args.tests:
+        files = [f for f in pristine.shipped_record() if f.startswith(f"exercises/{exercise.id}/test_")]
+    else:
+        files = [relative(exercise.module_path())]
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise KataError(f"reset replaces {', '.join(files)}; run it with --yes to confirm")
+        if input(_("reset_confirm", file=", ".join(files))).strip().lower() not in ("y", "yes", "是"):
+            console.print(_("reset_cancelled"))
+            return 1
+    for rel in files:
+        content = pristine.shipped_content(rel)  # fetch first: never back up and then fail
+        path = ROOT / rel
+        saved = backup(path, exercise) if path.exists() else None
+        path.write_bytes(content)
+        if saved:
+            console.print(_("reset_done", file=rel, backup=relative(saved)))
+    return 0

@@ -1,0 +1,117 @@
+"""`kata download`, `doctor` and `bench`: the model, the machine, and the timings."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from rich.markup import escape
+from rich.table import Table
+
+from kata import manifest, pristine, state
+from kata.errors import KataError
+from kata.hfutil import dtype_name
+from kata.ui import _, console
+
+
+def cmd_download(args) -> int:
+    from kata import models
+
+    cached = models.cached_real_model()
+    if cached:
+        console.print(_("download_cached", model=models.REAL_MODEL_ID, path=cached))
+        return 0
+    if not models.hub_reachable():
+        console.print(f"[red]{_('download_offline', s=models.PROBE_TIMEOUT_S)}[/]")
+        return 1
+    try:
+        path = models.download_real_model()
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
+        raise KataError(f"the download stopped ({type(error).__name__}: {error}); run `kata download` "
+                        "again to resume where it stopped") from None
+    console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    import platform
+
+    from kata import models, standin
+
+    models.start_hub_probe()  # runs while torch imports
+    rows = [("python", f"{platform.python_version()} ({sys.executable})")]
+    try:
+        import torch
+        import transformers
+
+        rows += [("torch", torch.__version__), ("transformers", transformers.__version__)]
+        devices = ["cpu"]
+        if torch.cuda.is_available():
+            devices.insert(0, f"cuda ({torch.cuda.get_device_name(0)})")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            devices.insert(0, "mps")
+        rows += [("devices", ", ".join(devices)), ("course device", str(models.pick_device()))]
+    except ImportError as error:
+        rows.append(("torch/transformers", f"[red]not importable: {error}[/]"))
+    for package in ("accelerate", "huggingface_hub", "tokenizers"):
+        try:
+            rows.append((package, __import__(package).__version__))
+        except ImportError:
+            rows.append((package, "[red]missing[/]"))
+    rows.append(("HF cache", str(models.hf_cache_dir())))
+    cached, damaged = models.real_model_cache_state()
+    if damaged:
+        rows.append((models.REAL_MODEL_ID, f"[red]damaged[/] at {cached}: {damaged} (`kata download` repairs it)"))
+    else:
+        rows.append((models.REAL_MODEL_ID, f"[green]cached[/] at {cached}" if cached else "[yellow]not cached[/] (`kata download`)"))
+    built = standin.standin_dir()
+    rows.append(("stand-in", f"{built} ({'built' if (built / 'model.safetensors').exists() else 'built on first use'})"))
+    rows.append(("KATA_MODEL", os.environ.get("KATA_MODEL", "auto (default)")))
+    rows.append(("hub", "[green]reachable[/]" if models.hub_reachable() else "[yellow]unreachable[/] (the stand-in is used)"))
+    rows.append(("progress file", str(state.state_file())))
+    edited = pristine.edited_test_files()
+    rows.append(("graded tests", f"[yellow]edited: {', '.join(edited)}[/]" if edited else "[green]as shipped[/]"))
+    table = Table(show_header=False, show_edge=False)
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from kata import adapters, bench, models
+
+    try:
+        counts = [int(n) for n in args.tokens.split(",")]
+    except ValueError:
+        raise KataError(f"--tokens takes numbers separated by commas, like 16,64,256 (not {args.tokens!r})") from None
+    exercise = manifest.find("05_kv_cache")
+    try:
+        impl = adapters.load_implementation(exercise, solutions=args.impl == "solutions")
+        resolved = bench.resolve_bench_model(args.model or models.requested_spec())
+    except (adapters.ImplementationError, models.ModelUnavailable) as error:
+        raise KataError(str(error)) from None
+    model, tokenizer = models.load(resolved)
+    log = (lambda *_: None) if args.json else (lambda line: console.print(f"[dim]{escape(line)}[/]"))
+    try:
+        rows = bench.run(model, tokenizer, impl, counts, repeats=args.repeats, log=log)
+    except NotImplementedError as error:
+        raise KataError(f"{error} (or measure the reference: --impl solutions)") from None
+    except bench.BenchError as error:
+        raise KataError(str(error)) from None
+    if args.json:
+        print(bench.to_json(rows, model, resolved.source))
+    else:
+        bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs())
+    if args.plot:
+        try:
+            bench.plot(rows, Path(args.plot), f"{resolved.source.split(':')[0].split('(')[0].strip()}, "
+                       f"{dtype_name(model.dtype)} on {model.device.type}, {args.impl}")
+        except ImportError:
+            raise KataError("--plot needs matplotlib: pip install matplotlib") from None
+        if not args.json:
+            console.print(f"plot: {args.plot}")
+    return 0
