@@ -15,6 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from kata.i18n import t
 from kata.manifest import ROOT, Exercise
 
 
@@ -52,12 +53,8 @@ class Implementation:
         try:
             return getattr(self._module, name)
         except AttributeError:
-            raise ImplementationError(
-                f"{relative(self._path)} has no function `{name}`. The tests call the functions "
-                f"named in the exercise ({', '.join(self._exercise.functions)}); did you rename or "
-                f"delete it? `kata reset {self._exercise.id}` restores the original file after "
-                "backing yours up."
-            ) from None
+            where, listed, ex = relative(self._path), ", ".join(self._exercise.functions), self._exercise.id
+            raise ImplementationError(t("{where} has no function `{name}`. The tests call the functions named in the exercise ({listed}); did you rename or delete it? `kata reset {ex}` restores the original file after backing yours up.", where=where, name=name, listed=listed, ex=ex)) from None
 
 
 _loaded: dict[Path, Implementation | ImplementationError] = {}
@@ -86,7 +83,7 @@ def _load_once(exercise: Exercise, path: Path, solutions: bool) -> Implementatio
 
 def _import(exercise: Exercise, path: Path, solutions: bool):
     if not path.is_file():
-        return ImplementationError(f"{relative(path)} does not exist; `kata reset {exercise.id}` restores it.")
+        return ImplementationError(t("{relative} does not exist; `kata reset {id}` restores it.", relative=relative(path), id=exercise.id))
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
     name = f"kata_under_test.{exercise.id}_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
@@ -94,17 +91,12 @@ def _import(exercise: Exercise, path: Path, solutions: bool):
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
-        return ImplementationError(
-            f"{relative(path)} has a syntax error on line {error.lineno}: {error.msg}\n"
-            f"    {(error.text or '').rstrip()}"
-        )
+        text = (error.text or "").rstrip()
+        return ImplementationError(t("{relative} has a syntax error on line {lineno}: {msg}\n    {text}", relative=relative(path), lineno=error.lineno, msg=error.msg, text=text))
     except BaseException as error:  # noqa: BLE001 - any failure at import is the learner's to see
         where = traceback.extract_tb(error.__traceback__)[-1]
-        return ImplementationError(
-            f"importing {relative(path)} failed: {type(error).__name__}: {error} "
-            f"(line {where.lineno}). Code at the top level of the file runs on import; keep it "
-            "inside the functions."
-        )
+        problem = f"{type(error).__name__}: {error}"
+        return ImplementationError(t("importing {relative} failed: {problem} (line {lineno}). Code at the top level of the file runs on import; keep it inside the functions.", relative=relative(path), problem=problem, lineno=where.lineno))
     sys.modules[name] = module
     return Implementation(module, exercise, path)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pytest
 
 from kata.hfutil import dtype_name
+from kata.i18n import t
 
 
 def describe(value) -> str:
@@ -22,14 +23,16 @@ def describe(value) -> str:
         torch = None
     if torch is not None and isinstance(value, torch.Tensor):
         shape = list(value.shape)
-        return f"a tensor of shape {shape} ({dtype_name(value.dtype)}, on {value.device.type})"
+        return t("a tensor of shape {shape} ({dtype}, on {device})", shape=shape, dtype=dtype_name(value.dtype),
+                 device=value.device.type)
     if value is None:
-        return "None (did the function forget to `return`?)"
+        return t("None (did the function forget to `return`?)")
     if isinstance(value, (list, tuple)):
         kinds = sorted({type(v).__name__ for v in value})
-        return f"a {type(value).__name__} of {len(value)} item(s) ({', '.join(kinds) or 'empty'})"
+        return t("a {kind} of {n} item(s) ({kinds})", kind=type(value).__name__, n=len(value),
+                 kinds=", ".join(kinds) or t("empty"))
     if isinstance(value, dict) or hasattr(value, "keys"):
-        return f"a {type(value).__name__} with keys {list(value.keys())}"
+        return t("a {kind} with keys {keys}", kind=type(value).__name__, keys=list(value.keys()))
     text = repr(value)
     return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
 
@@ -49,16 +52,14 @@ def text_difference(got: str, expected: str) -> str:
     """Where two strings first differ, with a little context from each."""
     i = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
     start = max(0, i - 15)
-    return (
-        f"the first difference is at character {i}: yours reads {got[start:i + 25]!r}, "
-        f"the template's reads {expected[start:i + 25]!r}"
-    )
+    return t("the first difference is at character {i}: yours reads {yours!r}, the template's reads {theirs!r}",
+             i=i, yours=got[start:i + 25], theirs=expected[start:i + 25])
 
 
 def fail(call: str, got: str, expected: str, mistake: str | None = None) -> None:
-    lines = [call, f"  returned: {got}", f"  expected: {expected}"]
+    lines = [call, t("  returned: ") + got, t("  expected: ") + expected]
     if mistake:
-        lines.append(f"  likely mistake: {mistake}")
+        lines.append(t("  likely mistake: ") + mistake)
     pytest.fail("\n".join(lines), pytrace=False)
 
 
@@ -68,7 +69,7 @@ def expect_tensor(value, call: str, expected: str, mistake: str | None = None):
 
     if not isinstance(value, torch.Tensor):
         if mistake is None and hasattr(value, "keys"):
-            mistake = "this is a dict-like model or tokenizer output; take the tensor out of it."
+            mistake = t("this is a dict-like model or tokenizer output; take the tensor out of it.")
         fail(call, describe(value), expected, mistake)
     return value
 
@@ -78,7 +79,7 @@ def expect_shape(value, shape: Iterable[int], call: str, expected: str, mistakes
     shape = tuple(shape)
     if tuple(value.shape) != shape:
         mistake = (mistakes or {}).get(tuple(value.shape))
-        fail(call, describe(value), f"{expected}, shape {list(shape)}", mistake)
+        fail(call, describe(value), t("{expected}, shape {shape}", expected=expected, shape=list(shape)), mistake)
     return value
 
 
@@ -107,11 +108,11 @@ def expect_close(actual, expected, call: str, what: str, suspects: Iterable[tupl
     if close(actual, expected, rel):
         return
     if tuple(actual.shape) != tuple(expected.shape):
-        fail(call, describe(actual), f"{what}, shape {list(expected.shape)}")
+        fail(call, describe(actual), t("{expected}, shape {shape}", expected=what, shape=list(expected.shape)))
     mistake = None
     for wrong, explanation in suspects:
         if wrong is not None and close(actual, wrong, rel):
             mistake = explanation
             break
-    fail(call, f"{describe(actual)} whose values differ from transformers' by up to {difference(actual, expected):.3g}",
-         what, mistake)
+    fail(call, t("{value} whose values differ from transformers' by up to {diff:.3g}", value=describe(actual),
+                 diff=difference(actual, expected)), what, mistake)

@@ -6,6 +6,7 @@
     kata hint EX             the next hint for an exercise
     kata solution EX         the reference solution, once your exercise passes
     kata reset EX            restore the original file (yours is backed up first)
+    kata restore EX          bring back the file the last reset backed up
     kata notebook EX         write a Jupyter notebook for the exercise (grade it with check --notebook)
     kata download            fetch the real model into the Hugging Face cache
     kata doctor              what this machine has: versions, devices, caches, network
@@ -18,51 +19,67 @@ torch, so they answer at once.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 from rich.markup import escape
 
 from kata.cmd_check import cmd_check, cmd_notebook
-from kata.cmd_files import cmd_hint, cmd_list, cmd_reset, cmd_solution
+from kata.cmd_files import cmd_hint, cmd_list, cmd_reset, cmd_restore, cmd_solution
 from kata.cmd_setup import cmd_bench, cmd_doctor, cmd_download
 from kata.cmd_watch import cmd_watch
 from kata.errors import KataError
 from kata.i18n import detect
+from kata.manifest import ROOT
 from kata.ui import _, console
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kata", description="llm-kata: graded exercises on how a transformer LLM runs.")
-    p.add_argument("--lang", choices=["en", "zh"], help="language of the messages (default: from the locale)")
+    # --lang is accepted before or after the command (`kata --lang zh check 3`, `kata check 3 --lang zh`).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["en", "zh"], default=argparse.SUPPRESS,
+                        help="language of the messages (default: KATA_LANG, then the locale)")
+    p = argparse.ArgumentParser(prog="kata", parents=[common],
+                                description="llm-kata: graded exercises on how a transformer LLM runs.")
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("list", help="the exercises and your progress")
-    c = sub.add_parser("check", help="grade an exercise")
-    c.add_argument("exercise", nargs="?")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, parents=[common])
+
+    command("list", "the exercises and your progress")
+    c = command("check", "grade an exercise")
+    c.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     c.add_argument("--solutions", action="store_true", help="grade the reference solution (instructors)")
     c.add_argument("--model", help="auto, qwen, tiny or a model directory (default: KATA_MODEL or auto)")
     c.add_argument("--notebook", help="grade the kata:solution cells of this notebook instead of the .py file")
-    n = sub.add_parser("notebook", help="write a Jupyter notebook for an exercise")
-    n.add_argument("exercise")
+    c.add_argument("--all", action="store_true", help="explain every failure in full")
+    n = command("notebook", "write a Jupyter notebook for an exercise")
+    n.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     n.add_argument("--out", help="folder for the notebook (default: notebooks/)")
     n.add_argument("--force", action="store_true", help="replace a notebook you have worked in")
-    w = sub.add_parser("watch", help="re-check on every save")
-    w.add_argument("exercise", nargs="?")
+    w = command("watch", "re-check on every save")
+    w.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     w.add_argument("--model")
     w.add_argument("--poll", action="store_true", help="poll for changes instead of using file events")
     w.add_argument("--no-worker", action="store_true",
                    help="grade each time in a fresh process instead of one that keeps the model loaded")
-    h = sub.add_parser("hint", help="the next hint")
-    h.add_argument("exercise")
-    s = sub.add_parser("solution", help="the reference solution, once your exercise passes")
-    s.add_argument("exercise")
+    h = command("hint", "the next hint")
+    h.add_argument("exercise", nargs="?", help="default: the first exercise not done")
+    s = command("solution", "the reference solution, once your exercise passes")
+    s.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     s.add_argument("--force", action="store_true", help="show it anyway (instructors)")
-    r = sub.add_parser("reset", help="restore the original file, backing yours up")
+    r = command("reset", "restore the original file, backing yours up")
     r.add_argument("exercise")
     r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     r.add_argument("--tests", action="store_true", help="restore the graded test files instead")
-    sub.add_parser("download", help="fetch the real model into the Hugging Face cache")
-    sub.add_parser("doctor", help="check this machine's setup")
-    b = sub.add_parser("bench", help="time the 05_kv_cache loops against model.generate")
+    command("restore", "bring back the file that the last reset backed up").add_argument("exercise")
+    d = command("download", "fetch the real model into the Hugging Face cache (or ModelScope's)")
+    d.add_argument("--source", choices=["huggingface", "modelscope"], default="huggingface",
+                   help="where from: the Hugging Face hub (HF_ENDPOINT for a mirror) or ModelScope (pip install modelscope)")
+    command("doctor", "check this machine's setup")
+    b = command("bench", "time the 05_kv_cache loops against model.generate")
     b.add_argument("--model", help="tiny, qwen, a directory, or shape:qwen2.5-0.5b (random weights, real size)")
     b.add_argument("--tokens", default="16,64,256", help="numbers of new tokens, comma-separated (default 16,64,256)")
     b.add_argument("--impl", choices=["solutions", "exercises"], default="solutions", help="whose loops to time")
@@ -74,14 +91,43 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     None: cmd_list, "list": cmd_list, "check": cmd_check, "watch": cmd_watch, "hint": cmd_hint,
-    "solution": cmd_solution, "reset": cmd_reset, "notebook": cmd_notebook,
+    "solution": cmd_solution, "reset": cmd_reset, "restore": cmd_restore, "notebook": cmd_notebook,
     "bench": cmd_bench, "download": cmd_download, "doctor": cmd_doctor,
 }
 
 
+def course_folder_around(folder: Path) -> Path | None:
+    """The copy of the course that ``folder`` is in, found upward as git finds a repository."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / "kata" / "manifest.toml").is_file() and (candidate / "exercises").is_dir():
+            return candidate
+    return None
+
+
+def run_the_copy_here(argv: list[str] | None) -> int | None:
+    """`kata` installed from one copy of the course and run inside another must act on the one the
+    learner stands in: run that copy's own kata. None: this copy is the right one."""
+    here = course_folder_around(Path.cwd().resolve())
+    if here is None or here == ROOT.resolve():
+        return None
+    if os.environ.get("KATA_SWITCHED_COPY"):  # switched once and still wrong: say so, touch nothing
+        raise KataError(f"this kata belongs to {ROOT}, but you are in {here}; run `pip install -e .` in {here} "
+                        "or use `python -m kata.cli` there")
+    env = {**os.environ, "KATA_SWITCHED_COPY": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(here), os.environ.get("PYTHONPATH")]))}
+    return subprocess.call([sys.executable, "-m", "kata.cli", *(sys.argv[1:] if argv is None else argv)], env=env)
+
+
 def main(argv: list[str] | None = None) -> int:
+    try:
+        switched = run_the_copy_here(argv)
+    except KataError as error:
+        console.print(f"[red]kata: {escape(str(error))}[/]")
+        return 2
+    if switched is not None:
+        return switched
     args = parser().parse_args(argv)
-    _.lang = detect(args.lang)
+    _.lang = detect(getattr(args, "lang", None))
     try:
         return COMMANDS[args.command](args)
     except KataError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from rich.markup import escape
@@ -12,39 +13,52 @@ from kata.manifest import Exercise
 from kata.ui import _, console, find_exercise, show_results, title_of
 
 # Lines of pytest's output worth showing while the tests run (the model being built or fetched).
-PROGRESS_PREFIXES = ("llm-kata", "built the offline", "Downloading")
+PROGRESS_PREFIXES = ("llm-kata", "built the offline", "building the offline", "Downloading")
 
 
-def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None) -> grading.Report:
-    """Run the exercise's graded tests in a fresh interpreter."""
-    def progress(line: str) -> None:
-        if line.startswith(PROGRESS_PREFIXES):
-            console.print(f"[dim]{escape(line.rstrip())}[/]")
+def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, cancel=None) -> grading.Report:
+    """Run the exercise's graded tests in a fresh interpreter, showing how far it has got."""
+    with console.status(_("grading_starts", id=exercise.id)) as status:
+        def progress(line: str) -> None:
+            if line.startswith(grading.PROGRESS_LINE):  # "llm-kata progress 3/15 passed <label>"
+                count, outcome, label = line[len(grading.PROGRESS_LINE):].strip().split(" ", 2)
+                status.update(_("grading_progress", id=exercise.id, count=count, label=escape(label)))
+            elif line.startswith(PROGRESS_PREFIXES):
+                console.print(f"[dim]{escape(line.rstrip())}[/]")
 
-    args = grading.pytest_args(exercise.folder(), solutions=solutions, model=model)
-    return grading.run_subprocess(args, impl_file=impl_file, on_line=progress)
+        args = grading.pytest_args(exercise.folder(), solutions=solutions, model=model)
+        return grading.run_subprocess(args, impl_file=impl_file, on_line=progress, env={"KATA_PROGRESS": "1", "KATA_LANG": _.lang},
+                                      cancel=cancel)
 
 
-def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None) -> bool:
+def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,
+          cancel: threading.Event | None = None, shown_as: str | None = None) -> bool | None:
+    """Grade, show the results and record progress (a notebook's cells count as the learner's work).
+
+    True or False: passed or not; None: ``cancel`` was set before the grading finished.
+    """
     what = _("what_solutions") if solutions else _("what_exercises")
     if impl_file:
-        what = relative(Path(impl_file))
+        what = shown_as or relative(Path(impl_file))
     console.print(f"[bold]{_('checking', id=exercise.id, title=title_of(exercise), what=what)}[/]")
     edited = [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
     if edited:
         console.print(f"[yellow]{_('edited_tests', files=', '.join(edited), id=exercise.id)}[/]")
-    report = worker.check(exercise.folder(), timeout=600) if worker else None
-    if report is None:
-        report = run_graded(exercise, solutions, model, impl_file)
+    report = worker.check(exercise.folder(), timeout=600, cancel=cancel) if worker else None
+    if report is None and not (cancel and cancel.is_set()):
+        report = run_graded(exercise, solutions, model, impl_file, cancel)
+    if cancel and cancel.is_set():
+        return None
     if not report.results:
         console.print(f"[red]{_('no_results')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
         return False
-    show_results(report)
+    hidden = show_results(report, show_all)
+    if hidden:
+        console.print(f"[yellow]{_('explanations_hidden', n=hidden, id=exercise.id)}[/]")
     passed, total = report.passed, len(report.results)
     all_passed = report.all_passed and not edited
-    if not impl_file:
-        state.record_result(exercise.id, passed, total, solutions=solutions)
+    state.record_result(exercise.id, passed, total, solutions=solutions)
     if all_passed:
         console.print(f"[green bold]{_('passed', id=exercise.id, total=total)}[/]")
     else:
@@ -60,7 +74,8 @@ def cmd_check(args) -> int:
         from kata import notebooks
 
         impl_file = notebooks.extract_to_module(Path(args.notebook), exercise)
-    return 0 if check(exercise, args.solutions, args.model, impl_file) else 1
+    shown_as = relative(Path(args.notebook)) if args.notebook else None
+    return 0 if check(exercise, args.solutions, args.model, impl_file, show_all=args.all, shown_as=shown_as) else 1
 
 
 def cmd_notebook(args) -> int:
@@ -68,5 +83,5 @@ def cmd_notebook(args) -> int:
 
     exercise = find_exercise(args.exercise)
     path = notebooks.write(exercise, Path(args.out) if args.out else None, force=args.force)
-    console.print(_("notebook_written", path=relative(path), id=exercise.id))
+    console.print(_("notebook_written", path=relative(path), id=exercise.id, file=relative(exercise.module_path())))
     return 0

@@ -70,12 +70,17 @@ def cmd_solution(args) -> int:
         return 1
     path = exercise.module_path(solutions=True)
     console.print(f"[bold]{relative(path)}[/]")
-    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True))
+    # word_wrap: a long line wraps in a narrow terminal instead of being cut off.
+    console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, word_wrap=True))
     return 0
 
 
+def backups_folder(exercise: Exercise) -> Path:
+    return state.STATE_DIR / "backups" / exercise.id
+
+
 def backup(path: Path, exercise: Exercise) -> Path:
-    folder = state.STATE_DIR / "backups" / exercise.id
+    folder = backups_folder(exercise)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{path.stem}-{stamp}{path.suffix}"
@@ -105,5 +110,25 @@ def cmd_reset(args) -> int:
         saved = backup(path, exercise) if path.exists() else None
         path.write_bytes(content)
         if saved:
-            console.print(_("reset_done", file=rel, backup=relative(saved)))
+            console.print(_("reset_done", file=rel, backup=relative(saved), id=exercise.id))
+    if not args.tests:
+        state.forget_result(exercise.id)  # the stub fails again: the exercise is not done any more
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Bring back the newest backup that reset made (the current file is backed up first)."""
+    exercise = find_exercise(args.exercise)
+    module = exercise.module_path()
+    saved = sorted(backups_folder(exercise).glob(f"{module.stem}-*{module.suffix}"), key=lambda p: p.stat().st_mtime)
+    if not saved:
+        raise KataError(_("restore_nothing", id=exercise.id))
+    newest = saved[-1]
+    current = backup(module, exercise) if module.exists() else None
+    module.write_bytes(newest.read_bytes())
+    newest.unlink()  # restored: the next restore goes one further back
+    console.print(_("restore_done", file=relative(module), backup=relative(newest)))
+    if current:
+        console.print(_("restore_kept", backup=relative(current)))
+    state.forget_result(exercise.id)  # graded again by the next check
     return 0

@@ -18,6 +18,8 @@ from kata.ui import _, console
 def cmd_download(args) -> int:
     from kata import models
 
+    if args.source == "modelscope":
+        return download_from_modelscope()
     cached = models.cached_real_model()
     if cached:
         console.print(_("download_cached", model=models.REAL_MODEL_ID, path=cached))
@@ -34,6 +36,38 @@ def cmd_download(args) -> int:
                         "again to resume where it stopped") from None
     console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
     return 0
+
+
+def download_from_modelscope() -> int:
+    from kata import models, modelscope
+
+    cached, problem = modelscope.cached_copy(models.safetensors_problem)
+    if cached and not problem:
+        console.print(_("download_cached", model=models.REAL_MODEL_ID, path=cached))
+        return 0
+    try:
+        path = modelscope.download()
+    except modelscope.ModelScopeMissing as error:
+        raise KataError(str(error)) from None
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
+        raise KataError(f"the download from ModelScope stopped ({type(error).__name__}: {error}); run "
+                        "`kata download --source modelscope` again to resume") from None
+    console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
+    return 0
+
+
+CPU_TORCH = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+
+
+def torch_build_note(torch) -> str:
+    """Which build of torch this is, and whether it suits the machine."""
+    cuda = torch.version.cuda
+    if cuda and not torch.cuda.is_available():
+        return (f"[yellow]a CUDA {cuda} build, but no NVIDIA GPU is visible[/]: it takes GBs for nothing here; "
+                f"the CPU build is far smaller: `pip uninstall torch && {CPU_TORCH}`")
+    return f"CUDA {cuda}" if cuda else "CPU" + (" (MPS)" if getattr(torch.backends, "mps", None) and torch.backends.mps.is_built() else "")
 
 
 def cmd_doctor(args) -> int:
@@ -54,8 +88,13 @@ def cmd_doctor(args) -> int:
         if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
             devices.insert(0, "mps")
         rows += [("devices", ", ".join(devices)), ("course device", str(models.pick_device()))]
+        rows.append(("torch build", torch_build_note(torch)))
     except ImportError as error:
         rows.append(("torch/transformers", f"[red]not importable: {error}[/]"))
+    from kata import versions
+
+    for problem in versions.problems():
+        rows.append(("[red]version[/]", f"[red]{escape(problem)}[/]"))
     for package in ("accelerate", "huggingface_hub", "tokenizers"):
         try:
             rows.append((package, __import__(package).__version__))
@@ -105,7 +144,7 @@ def cmd_bench(args) -> int:
     if args.json:
         print(bench.to_json(rows, model, resolved.source))
     else:
-        bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs())
+        bench.report(rows, model, resolved.source, console, bench.memory_bandwidth_gbs(model.device))
     if args.plot:
         try:
             bench.plot(rows, Path(args.plot), f"{resolved.source.split(':')[0].split('(')[0].strip()}, "

@@ -47,6 +47,40 @@ def _keyboard(events: queue.Queue) -> None:
         events.put(("quit",) if command in ("q", "quit", "exit") else ("hint",) if command == "h" else ("check",))
 
 
+def _check_until_interrupted(exercise, args, worker, events: queue.Queue):
+    """Grade in a thread; a save of the exercise's file or q cancels it. True/False, or "again"/"quit"."""
+    cancel, outcome = threading.Event(), {}
+    grading = threading.Thread(target=lambda: outcome.update(passed=check(
+        exercise, model=args.model, worker=worker, cancel=cancel)), daemon=True)
+    grading.start()
+    while grading.is_alive():
+        try:
+            event = events.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if event[0] == "hint":
+            show_hint(exercise)
+        elif event[0] == "quit" or _is_save_of(event, exercise.module_path()):
+            cancel.set()
+            grading.join()
+            if event[0] == "quit":
+                return "quit"
+            console.print(f"[yellow]{_('watch_cancelled')}[/]")
+            _settle(events)
+            return "again"
+    return outcome.get("passed")
+
+
+def _is_save_of(event, module: Path) -> bool:
+    return event[0] == "saved" and Path(event[1]).resolve() == module.resolve()
+
+
+def _settle(events: queue.Queue) -> None:
+    time.sleep(0.2)  # editors save in several writes: let them finish
+    while not events.empty():
+        events.get_nowait()
+
+
 def cmd_watch(args) -> int:
     exercise = find_exercise(args.exercise)
     events: queue.Queue = queue.Queue()
@@ -56,12 +90,22 @@ def cmd_watch(args) -> int:
     if not args.no_worker:
         from kata.worker import Worker
 
-        worker = Worker(args.model)  # keeps torch and the model loaded between checks
+        worker = Worker(args.model, _.lang)  # keeps torch and the model loaded between checks
     try:
         while True:
             module = exercise.module_path()
+            if watched != exercise.folder():  # watched while it is graded: a save cancels a long check
+                if observer:
+                    observer.stop()
+                watched = exercise.folder()
+                observer = _file_events(watched, events, args.poll)
             console.rule(exercise.id)
-            passed = check(exercise, model=args.model, worker=worker)
+            passed = _check_until_interrupted(exercise, args, worker, events)
+            if passed == "quit":
+                console.print(_("bye"))
+                return 0
+            if passed == "again":
+                continue
             if passed:
                 following = [e for e in manifest.exercises() if e.number > exercise.number]
                 if not following:
@@ -70,11 +114,6 @@ def cmd_watch(args) -> int:
                 console.print(f"[green]{_('watch_next', id=exercise.id, next=following[0].id)}[/]")
                 exercise = following[0]
                 continue
-            if watched != exercise.folder():
-                if observer:
-                    observer.stop()
-                watched = exercise.folder()
-                observer = _file_events(watched, events, args.poll)
             console.print(f"[cyan]{_('watch_start', file=relative(module))}[/]")
             while True:
                 event = events.get()
@@ -84,11 +123,9 @@ def cmd_watch(args) -> int:
                 if event[0] == "hint":
                     show_hint(exercise)
                     continue
-                if event[0] == "saved" and Path(event[1]).resolve() != module.resolve():
+                if event[0] == "saved" and not _is_save_of(event, module):
                     continue
-                time.sleep(0.2)  # editors save in several writes: let them finish
-                while not events.empty():
-                    events.get_nowait()
+                _settle(events)
                 break
     except KeyboardInterrupt:
         console.print(f"\n{_('bye')}")

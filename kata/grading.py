@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -22,6 +23,9 @@ from pathlib import Path
 from kata.manifest import ROOT
 
 REPORT_VERSION = 1
+# With KATA_PROGRESS=1 the plugin prints one line per finished graded test, for a live status:
+# "llm-kata progress 3/15 passed <label>".
+PROGRESS_LINE = "llm-kata progress"
 
 # Variables that choose what is graded: a run sets them explicitly, never inherits them.
 SELECTION_VARIABLES = ("KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT")
@@ -126,11 +130,11 @@ def _report_file() -> Iterator[Path]:
 
 def run_subprocess(args: list[str], *, impl_file=None, env: Mapping[str, str] | None = None,
                    on_line: Callable[[str], None] | None = None, timeout: float | None = None,
-                   cwd: Path = ROOT) -> Report:
+                   cwd: Path = ROOT, cancel: threading.Event | None = None) -> Report:
     """pytest in a fresh interpreter, as `pytest exercises/...` from a terminal.
 
-    ``on_line`` sees each line of pytest's output as it comes (stderr is left on the terminal:
-    a first download's progress bars show as they happen).
+    ``on_line`` sees each line of pytest's output as it comes (stderr is shown as it comes too:
+    a first download's progress bars). Setting ``cancel`` ends the run (kata watch, on a save).
     """
     with _report_file() as report_path:
         full_env = {**run_environment(impl_file, env), "KATA_REPORT": str(report_path)}
@@ -140,15 +144,38 @@ def run_subprocess(args: list[str], *, impl_file=None, env: Mapping[str, str] | 
                                   encoding="utf-8", timeout=timeout)
             code, output = proc.returncode, proc.stdout + proc.stderr
         else:
-            proc = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            proc = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, encoding="utf-8")
+            errors: list[str] = []
+            echo = threading.Thread(target=_echo, args=(proc.stderr, errors), daemon=True)
+            echo.start()
+            if cancel is not None:
+                threading.Thread(target=_kill_when_set, args=(proc, cancel), daemon=True).start()
             lines = []
             for line in proc.stdout:
                 lines.append(line)
                 on_line(line)
-            code, output = proc.wait(timeout), "".join(lines)
+            code = proc.wait(timeout)
+            echo.join(5)
+            output = "".join(lines) + "".join(errors)
         report = Report.read(report_path)
     report.exit_code, report.output = code, output
     return report
+
+
+def _kill_when_set(proc: subprocess.Popen, cancel: threading.Event) -> None:
+    while proc.poll() is None:
+        if cancel.wait(0.2):
+            proc.kill()
+            return
+
+
+def _echo(stream, kept: list[str]) -> None:
+    """Show stderr as it comes (a download's progress bars) and keep it (a usage error to report)."""
+    for chunk in iter(lambda: stream.read(256), ""):
+        sys.stderr.write(chunk)
+        sys.stderr.flush()
+        kept.append(chunk)
 
 
 def run_in_process(args: list[str], *, impl_file=None, env: Mapping[str, str] | None = None) -> Report:

@@ -6,17 +6,37 @@ cast it, move it, turn gradients on, overwrite a weight, swap a submodule or edi
 and one float sum per tensor, never a copy of the weights), says what changed, and puts the
 model back in place: original submodules and parameter objects, original dtype and device, and
 any tensor whose values changed re-read from the checkpoint on disk.
+
+Some changes are the library's own doing, not the learner's: transformers' text-generation
+pipeline sets ``tokenizer.padding_side = "left"`` in its constructor (decoder-only models need
+left padding to generate a batch). Building that pipeline on the shared tokenizer is what the
+notebook does, so the guard watches that constructor: a tokenizer setting changed while it runs
+is accepted, and put back silently after the test (exercise 07's batching must not inherit it).
+The same setting made anywhere else, by the learner's own code, is still reported.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import importlib.abc
+import importlib.machinery
+import sys
+import weakref
 from pathlib import Path
 
 import torch
 
+from kata.i18n import t
+
 TOKENIZER_ATTRIBUTES = ("padding_side", "truncation_side", "chat_template", "pad_token", "eos_token",
                         "bos_token", "model_max_length")
+
+# Library constructors that may change a tokenizer handed to them: module -> class.
+# transformers/pipelines/text_generation.py (5.3 and later), TextGenerationPipeline.__init__:
+#     if self.tokenizer is not None and self.tokenizer.padding_side == "right":
+#         self.tokenizer.padding_side = "left"
+LIBRARY_CONSTRUCTORS = {"transformers.pipelines.text_generation": "TextGenerationPipeline"}
 
 
 SAMPLE = 4096  # elements per tensor in the fingerprint
@@ -32,6 +52,62 @@ def _checksum(tensor: torch.Tensor) -> tuple:
     flat = tensor.detach().reshape(-1)
     step = max(1, flat.numel() // SAMPLE)
     return tensor.data_ptr(), tensor._version, float(flat[::step].sum(dtype=torch.float32))
+
+
+# --- what the library's own constructors change -------------------------------------------------
+
+_GUARDS: weakref.WeakSet = weakref.WeakSet()  # every live guard: its tokenizer is watched
+
+
+def _watch_constructor(cls) -> None:
+    """Wrap ``cls.__init__``: tokenizer settings that change while it runs are the library's."""
+    original = cls.__init__
+    if getattr(original, "_kata_watched", False):
+        return
+
+    @functools.wraps(original)
+    def __init__(self, *args, **kwargs):
+        guards = list(_GUARDS)
+        before = [guard._tokenizer_settings() for guard in guards]
+        try:
+            original(self, *args, **kwargs)
+        finally:
+            for guard, settings in zip(guards, before):
+                guard._note_library_settings(settings)
+
+    __init__._kata_watched = True
+    cls.__init__ = __init__
+
+
+class _WatchOnImport(importlib.abc.MetaPathFinder):
+    """Wraps the watched constructors when their module is first imported.
+
+    Importing transformers' pipelines costs about a second: only exercises that use them pay it.
+    """
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname not in LIBRARY_CONSTRUCTORS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_watch(module):
+            exec_module(module)
+            _watch_constructor(getattr(module, LIBRARY_CONSTRUCTORS[fullname]))
+
+        spec.loader.exec_module = exec_and_watch
+        return spec
+
+
+def _watch_library_constructors() -> None:
+    """Once per process: wrap the constructors now if imported, else as soon as they are."""
+    for name, class_name in LIBRARY_CONSTRUCTORS.items():
+        if name in sys.modules:
+            _watch_constructor(getattr(sys.modules[name], class_name))
+    if not any(isinstance(finder, _WatchOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WatchOnImport())
 
 
 class ModelGuard:
@@ -53,6 +129,31 @@ class ModelGuard:
         self.generation_config = copy.deepcopy(model.generation_config)
         self.tokenizer_state = {a: copy.deepcopy(getattr(tokenizer, a, None)) for a in TOKENIZER_ATTRIBUTES}
         self.tokenizer_len = len(tokenizer)
+        self.library_settings: dict = {}  # tokenizer attribute -> the value a library constructor set
+        _GUARDS.add(self)
+        _watch_library_constructors()
+
+    def _tokenizer_settings(self) -> dict:
+        return {a: getattr(self.tokenizer, a, None) for a in TOKENIZER_ATTRIBUTES}
+
+    def _note_library_settings(self, before: dict) -> None:
+        for attribute, value in self._tokenizer_settings().items():
+            if value != before[attribute]:
+                self.library_settings[attribute] = value
+
+    # --- after each test -------------------------------------------------------------------
+
+    def after_test(self) -> list[str]:
+        """What learner code changed, for the failure message (empty: nothing).
+
+        Tokenizer settings a library constructor made (see LIBRARY_CONSTRUCTORS) are not the
+        learner's: while they still hold the library's value they are put back here, silently.
+        """
+        settings, self.library_settings = self.library_settings, {}
+        for attribute, value in settings.items():
+            if getattr(self.tokenizer, attribute, None) == value:
+                setattr(self.tokenizer, attribute, copy.deepcopy(self.tokenizer_state[attribute]))
+        return self.changes()
 
     # --- what changed --------------------------------------------------------------------
 
@@ -60,11 +161,11 @@ class ModelGuard:
         found = []
         model = self.model
         if any(m.training for m in model.modules()):
-            found.append("it was switched to training mode (model.train()); call nothing that trains, or model.eval() after")
+            found.append(t("it was switched to training mode (model.train()); call nothing that trains, or model.eval() after"))
         if any(p.requires_grad for p in model.parameters()):
-            found.append("gradients were turned on for its weights (requires_grad=True)")
+            found.append(t("gradients were turned on for its weights (requires_grad=True)"))
         if any(getattr(parent, name, None) is not child for parent, name, child in self.children):
-            found.append("a submodule was replaced (e.g. model.lm_head = ...)")
+            found.append(t("a submodule was replaced (e.g. model.lm_head = ...)"))
         changed_tensors, cast, moved = [], False, False
         for module, kind, name, tensor, dtype, device, checksum in self.tensors:
             table = module._parameters if kind == "param" else module._buffers
@@ -77,22 +178,22 @@ class ModelGuard:
             if tensor.dtype == dtype and tensor.device == device and _checksum(tensor) != checksum:
                 changed_tensors.append(self.names.get(id(tensor), name))
         if cast:
-            found.append(f"its dtype was changed (it was {self.tensors[0][4]}); cast a copy of a tensor, never the model")
+            found.append(t("its dtype was changed (it was {value}); cast a copy of a tensor, never the model", value=self.tensors[0][4]))
         if moved:
-            found.append(f"it was moved to another device (it was on {self.tensors[0][5]})")
+            found.append(t("it was moved to another device (it was on {value})", value=self.tensors[0][5]))
         if changed_tensors:
             shown = ", ".join(changed_tensors[:3]) + (" ..." if len(changed_tensors) > 3 else "")
-            found.append(f"weights were modified in place: {shown}")
+            found.append(t("weights were modified in place: {shown}", shown=shown))
         if model.config.to_dict() != self.config:
-            found.append("model.config was edited")
+            found.append(t("model.config was edited"))
         if model.generation_config.to_dict() != self.generation_config.to_dict():
-            found.append("model.generation_config was edited (pass generation options to generate() instead)")
+            found.append(t("model.generation_config was edited (pass generation options to generate() instead)"))
         tok = self.tokenizer
         edited = [a for a in TOKENIZER_ATTRIBUTES if getattr(tok, a, None) != self.tokenizer_state[a]]
         if len(tok) != self.tokenizer_len:
-            edited.append("its vocabulary (tokens were added)")
+            edited.append(t("its vocabulary (tokens were added)"))
         if edited:
-            found.append(f"the tokenizer was edited: {', '.join(edited)}")
+            found.append(t("the tokenizer was edited: {join}", join=', '.join(edited)))
         return found
 
     # --- putting it back -----------------------------------------------------------------
@@ -122,6 +223,7 @@ class ModelGuard:
         for attribute, value in self.tokenizer_state.items():
             if getattr(self.tokenizer, attribute, None) != value:
                 setattr(self.tokenizer, attribute, copy.deepcopy(value))
+        self.library_settings = {}
 
     def _reload(self, stale) -> None:
         """Re-read changed tensors: buffers from their copies, weights from the checkpoint files."""

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import locale
 import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 TEXT = {
     "title": ("llm-kata: how a transformer LLM really runs", "llm-kata：深入理解 Transformer LLM"),
@@ -37,15 +45,29 @@ TEXT = {
     "reset_confirm": ("Replace {file} with the original stub? Your version is saved first. [y/N] ",
                       "用原始模板替换 {file}？你的版本会先备份。[y/N] "),
     "reset_cancelled": ("Nothing changed.", "没有做任何修改。"),
-    "reset_done": ("Restored {file}. Your version is saved at {backup}.", "已恢复 {file}。你的版本备份在 {backup}。"),
+    "reset_done": ("Restored {file}. Your version is saved at {backup} (`kata restore {id}` brings it back).",
+                   "已恢复 {file}。你的版本备份在 {backup}（运行 `kata restore {id}` 可以找回）。"),
+    "restore_nothing": ("there is no backup of {id} to restore (`kata reset {id}` makes one)",
+                        "{id} 没有可恢复的备份（`kata reset {id}` 会先备份）"),
+    "restore_done": ("Restored {file} from {backup}.", "已从 {backup} 恢复 {file}。"),
+    "restore_kept": ("The file it replaced is saved at {backup}.", "被替换的文件已备份到 {backup}。"),
+    "grading_starts": ("Grading {id}: loading the model...", "正在评分 {id}：加载模型……"),
+    "grading_progress": ("Grading {id}: {count} tests done (last: {label})", "正在评分 {id}：已完成 {count} 个测试（最近：{label}）"),
+    "watch_cancelled": ("Saved while grading: that check is cancelled; grading the new version.",
+                        "评分时文件已保存：取消本次检查，改为检查新版本。"),
+    "same_explanation": ("(the same explanation as above)", "（原因同上）"),
+    "explanations_hidden": ("{n} more explanation(s) shortened to their first line; `kata check {id} --all` shows every one.",
+                            "另有 {n} 条说明只显示了第一行；运行 `kata check {id} --all` 查看全部。"),
     "reset_tests_done": ("Restored the graded tests: {files}.", "已恢复评分测试：{files}。"),
     "watch_start": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits.",
                     "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出。"),
     "watch_next": ("{id} passes! Moving on to {next}.", "{id} 通过了！进入 {next}。"),
     "watch_polling": ("File events are not available here; checking for changes every second instead.",
                       "此环境不支持文件事件，改为每秒检查一次文件变化。"),
-    "notebook_written": ("Wrote {path}. Open it in Jupyter; its last cell grades it (or `kata check {id} --notebook {path}`).",
-                         "已写入 {path}。用 Jupyter 打开；最后一个单元格负责评分（或运行 `kata check {id} --notebook {path}`）。"),
+    "notebook_written": ("Wrote {path}, starting from your current {file} (your work so far is in it). Open it in "
+                         "Jupyter; its last cell grades it (or `kata check {id} --notebook {path}`).",
+                         "已写入 {path}，内容取自你当前的 {file}（已经写好的部分都在里面）。用 Jupyter 打开；最后一个"
+                         "单元格负责评分（或运行 `kata check {id} --notebook {path}`）。"),
     "bye": ("Bye! Your progress is saved.", "再见！进度已保存。"),
     "download_offline": ("The Hugging Face hub cannot be reached (no answer within {s:.0f} s). Connect to a network "
                          "and run `kata download` again; an interrupted download resumes where it stopped.",
@@ -67,6 +89,29 @@ def detect(explicit: str | None = None) -> str:
         else:
             choice = (locale.getlocale()[0] or "") if hasattr(locale, "getlocale") else ""
     return "zh" if choice.lower().startswith("zh") else "en"
+
+
+# Graded tests write their messages in English, as templates: t("{n} positions came back", n=n).
+# The Chinese of each template is in kata/locale/zh/*.toml, one file per exercise (and one for the
+# harness), keyed by the English template; a project test checks that every template has one.
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, str]:
+    """English template -> Chinese template, from every file in kata/locale/zh/."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / "zh").glob("*.toml")):
+        merged.update(tomllib.loads(path.read_text(encoding="utf-8")).get("messages", {}))
+    return merged
+
+
+def t(template: str, **values) -> str:
+    """``template`` filled in with ``values``, in the learner's language (English where no
+    translation exists yet: a message is never lost)."""
+    if detect() == "zh":
+        template = catalog().get(template, template)
+    return template.format(**values) if values else template
 
 
 class Translator:

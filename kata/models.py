@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from kata import modelscope
 from kata.hfutil import dtype_name, quiet_transformers
 
 REAL_MODEL_ID = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -198,7 +199,7 @@ def check_available_early(spec: str) -> None:
     if spec not in ("auto", "qwen"):
         return
     snapshot, damaged = real_model_cache_state()
-    if snapshot and not damaged:
+    if (snapshot and not damaged) or modelscope.cached_copy(safetensors_problem)[0] is not None:
         return
     start_hub_probe()
     if spec == "qwen" and not hub_reachable():
@@ -222,6 +223,9 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
         snapshot, damaged = real_model_cache_state()  # read once: it opens the weights' header
         if snapshot and not damaged:
             return ResolvedModel("qwen", snapshot, f"{REAL_MODEL_ID} from the Hugging Face cache ({snapshot})")
+        from_modelscope, problem = modelscope.cached_copy(safetensors_problem)
+        if from_modelscope and not problem:
+            return ResolvedModel("qwen", from_modelscope, f"{REAL_MODEL_ID} from the ModelScope cache ({from_modelscope})")
         if hub_reachable():
             log(f"Downloading {REAL_MODEL_ID} (about 1 GB, once) into {hf_cache_dir()} ...")
             try:
@@ -243,10 +247,14 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
     path = Path(spec).expanduser()
     if not (path / "config.json").is_file():
         raise ModelUnavailable(
-            f"--model {spec!r} is neither one of {', '.join(MODES)} nor a directory with a "
-            "config.json (a model saved with save_pretrained)."
+            f"the model {spec!r} ({_where_spec_came_from(spec)}) is neither one of {', '.join(MODES)} nor a "
+            "directory with a config.json (a model saved with save_pretrained)."
         )
     return ResolvedModel("path", path.resolve(), f"local directory {path.resolve()}")
+
+
+def _where_spec_came_from(spec: str) -> str:
+    return "from KATA_MODEL" if os.environ.get("KATA_MODEL") == spec else "from --model"
 
 
 def _standin(log) -> ResolvedModel:

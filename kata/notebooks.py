@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -33,7 +35,13 @@ class NotebookError(KataError):
 
 def course_model():
     """(model, tokenizer, device, model_id) loaded exactly as the graded tests load them."""
+    import warnings
+
     from kata import models
+
+    # Without ipywidgets, tqdm's notebook bars fall back to text with an "IProgress not found"
+    # warning that reads like an error to a learner; the text bars are all we need.
+    warnings.filterwarnings("ignore", message="IProgress not found")
 
     resolved = models.resolve()
     model, tokenizer = models.load(resolved)
@@ -74,12 +82,27 @@ def _stub_cells(exercise: Exercise) -> list[str]:
     return ["\n".join(header)] + functions
 
 
-def build(exercise: Exercise, notebook_name: str) -> nbformat.NotebookNode:
+LINK = re.compile(r"\]\((?!https?:|#|/)([^)\s]+)\)")  # a relative link in markdown: ](README.zh.md)
+
+
+def _lesson_for(exercise: Exercise, out_dir: Path) -> str:
+    """The lesson, its relative links rewritten to work from the notebook's folder."""
     lesson = exercise.lesson.read_text(encoding="utf-8")
+    to_exercise = Path(os.path.relpath(exercise.folder(), out_dir)).as_posix()
+    return LINK.sub(lambda m: f"]({to_exercise}/{m.group(1)})", lesson)
+
+
+def build(exercise: Exercise, notebook_name: str, out_dir: Path = NOTEBOOK_DIR) -> nbformat.NotebookNode:
+    lesson = _lesson_for(exercise, out_dir)
+    chinese = Path(os.path.relpath(exercise.folder() / "README.zh.md", out_dir)).as_posix()
     cells = [
-        new_markdown_cell(lesson + f"\n\n*中文课程: `exercises/{exercise.id}/README.zh.md`*"),
-        new_markdown_cell("## Setup · 准备\nLoads the course model the way the graded tests do "
-                          "(`KATA_MODEL`: auto, qwen, tiny or a directory)."),
+        new_markdown_cell(lesson + f"\n\n*中文课程: [{chinese}]({chinese})*"),
+        new_markdown_cell("## Setup · 准备\nThe first cell checks this kernel's torch and transformers and, in a hosted "
+                          "notebook with older ones, upgrades them (then restart and run again). The second loads the "
+                          "course model the way the graded tests do (`KATA_MODEL`: auto, qwen, tiny or a directory).\n\n"
+                          "第一个单元格检查当前内核的 torch 和 transformers；在预装了旧版本的托管 notebook 里会升级它们"
+                          "（之后请重启内核再运行一遍）。第二个单元格按评分测试的方式加载课程模型。"),
+        new_code_cell("from kata.versions import ensure_in_notebook\n\nensure_in_notebook()"),
         new_code_cell("from kata.notebooks import course_model\n\nmodel, tokenizer, device, model_id = course_model()"),
         new_markdown_cell("## Your code · 你的代码\nFill in each function below, run its cell, try it on "
                           "`model` and `tokenizer`. Only the cells tagged `kata:solution` are graded."),
@@ -112,7 +135,7 @@ def write(exercise: Exercise, out_dir: Path | None = None, force: bool = False) 
         if existing.metadata.get("kata", {}).get("generated") != _fingerprint(existing):
             raise NotebookError(f"{target} has your work in it; use --force to replace it (or --out another folder)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(build(exercise, target.name), target)
+    nbformat.write(build(exercise, target.name, out_dir), target)
     return target
 
 

@@ -1,22 +1,25 @@
 """The shipped versions of the files a learner may change: stubs and graded tests.
 
-``kata/pristine.json`` records the git blob id of each one as shipped. That tells whether a
-graded test file was edited (a test that was changed proves nothing), and lets ``kata reset``
-restore any of them from the repository's own history with ``git cat-file``, so no second copy
-of the stubs is kept. ``python -m kata.pristine`` rewrites the record after an intended change.
+``kata/shipped.zip`` holds each one as released. It tells whether a graded test file was edited
+(a test that was changed proves nothing), and lets ``kata reset`` restore any of them in every
+copy of the course: a git clone, GitHub's "Download ZIP", a folder from a USB stick.
+``python -m kata.pristine`` rewrites it after an intended change (byte for byte reproducible, so
+git sees a change only when a file changed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
+import io
+import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from kata.errors import KataError
 from kata.manifest import ROOT, exercises
 
-RECORD = Path(__file__).with_name("pristine.json")
+ARCHIVE = Path(__file__).with_name("shipped.zip")
+_FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # no timestamps: the same files give the same archive
 
 
 class PristineError(KataError):
@@ -37,43 +40,53 @@ def tracked_files() -> list[Path]:
 
 
 def current_record() -> dict[str, str]:
-    return {str(p.relative_to(ROOT)): blob_id(p.read_bytes()) for p in tracked_files() if p.exists()}
+    return {p.relative_to(ROOT).as_posix(): blob_id(p.read_bytes()) for p in tracked_files() if p.exists()}
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(ARCHIVE) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+    except (OSError, zipfile.BadZipFile) as error:
+        raise PristineError(f"{ARCHIVE.name}, the record of the shipped files, is unreadable ({error}); "
+                            "download the course again") from None
 
 
 def shipped_record() -> dict[str, str]:
-    return json.loads(RECORD.read_text(encoding="utf-8"))
+    return {rel: blob_id(content) for rel, content in _shipped().items()}
 
 
 def edited_test_files() -> list[str]:
     """Graded test files that differ from the shipped ones (or are missing)."""
-    shipped = shipped_record()
     edited = []
-    for rel, blob in shipped.items():
+    for rel, content in _shipped().items():
         if not Path(rel).name.startswith("test_"):
             continue
         path = ROOT / rel
-        if not path.exists() or blob_id(path.read_bytes()) != blob:
+        if not path.exists() or path.read_bytes() != content:
             edited.append(rel)
     return edited
 
 
 def shipped_content(rel: str) -> bytes:
-    blob = shipped_record().get(rel)
-    if blob is None:
+    content = _shipped().get(rel)
+    if content is None:
         raise PristineError(f"{rel} is not a file the course ships")
-    try:
-        proc = subprocess.run(["git", "cat-file", "blob", blob], cwd=ROOT, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise PristineError(f"git is needed to restore {rel} ({error}); download the course again to get it") from None
-    if proc.returncode != 0:
-        raise PristineError(f"the shipped {rel} is not in this repository's git history; clone the course again to get it")
-    return proc.stdout
+    return content
 
 
-def restore(rel: str) -> None:
-    (ROOT / rel).write_bytes(shipped_content(rel))
+def write_archive() -> int:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in tracked_files():
+            info = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    ARCHIVE.write_bytes(buffer.getvalue())
+    _shipped.cache_clear()
+    return len(tracked_files())
 
 
 if __name__ == "__main__":
-    RECORD.write_text(json.dumps(current_record(), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {RECORD.relative_to(ROOT)} ({len(current_record())} files)")
+    print(f"wrote {ARCHIVE.relative_to(ROOT)} ({write_archive()} files)")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import torch
 
+from kata.i18n import t
+
 # --- recording forward passes -------------------------------------------------------------------
 
 
@@ -158,6 +160,15 @@ def first_difference(got: list[int], expected: list[int]) -> int | None:
     return None if len(got) == len(expected) else min(len(got), len(expected))
 
 
+def near_tie(scores: torch.Tensor, token: int | None = None) -> bool:
+    """The two best scores (or the best and ``token``'s) so close that rounding may swap them:
+    within 5% of the best score (bf16 keeps 8 bits of mantissa; a batch or kernel change moves
+    scores by about 1-2%)."""
+    best, second = torch.topk(scores.float(), 2).values.tolist()
+    other = second if token is None else scores[token].item()
+    return best - other < 0.05 * max(abs(best), 1.0)
+
+
 def token_text(tokenizer, token_id: int) -> str:
     return f"{tokenizer.decode([token_id])!r} (id {token_id})"
 
@@ -172,26 +183,27 @@ def divergence(model, tokenizer, prompt_ids: torch.Tensor, got: list[int], expec
     if step is None:
         return None
     if step >= len(got):
-        return f"your sequence stops after {len(got)} new token(s); the reference goes on with {token_text(tokenizer, expected[step])}."
+        return t("your sequence stops after {n} new token(s); the reference goes on with {token}.", n=len(got),
+                 token=token_text(tokenizer, expected[step]))
     if step >= len(expected):
-        return f"the reference stops after {len(expected)} new token(s); yours goes on with {token_text(tokenizer, got[step])}."
+        return t("the reference stops after {n} new token(s); yours goes on with {token}.", n=len(expected),
+                 token=token_text(tokenizer, got[step]))
     prefix = torch.cat([prompt_ids[:1], torch.tensor([expected[:step]], device=prompt_ids.device, dtype=prompt_ids.dtype)], 1)
     with torch.no_grad():
         scores = model(prefix).logits[0, -1].float()
     best, second = torch.topk(scores, 2).values.tolist()
     margin = best - second
     yours = scores[got[step]].item() if 0 <= got[step] < scores.numel() else float("nan")
-    tie = (" That is a near tie: rounding (bf16, another kernel or batch) can flip it." if margin < 0.05 * max(abs(best), 1.0)
-           else " The margin is clear: this is not rounding.")
-    return (
-        f"the sequences part at new token {step}: expected {token_text(tokenizer, expected[step])}, "
-        f"got {token_text(tokenizer, got[step])}. There the model's two best scores were {best:.4g} and "
-        f"{second:.4g} (margin {margin:.3g}); your token's score was {yours:.4g}.{tie}"
-    )
+    tie = (t(" That is a near tie: rounding (bf16, another kernel or batch) can flip it.") if near_tie(scores)
+           else t(" The margin is clear: this is not rounding."))
+    return t("the sequences part at new token {step}: expected {expected}, got {got}. There the model's two best "
+             "scores were {best:.4g} and {second:.4g} (margin {margin:.3g}); your token's score was {yours:.4g}.{tie}",
+             step=step, expected=token_text(tokenizer, expected[step]), got=token_text(tokenizer, got[step]),
+             best=best, second=second, margin=margin, yours=yours, tie=tie)
 
 
 def short_list(values: list, keep: int = 8) -> str:
     """[1, 2, 3, ... (40 in all)]: a long list, cut for a message."""
     if len(values) <= keep:
         return str(values)
-    return "[" + ", ".join(map(str, values[:keep])) + f", ... ({len(values)} in all)]"
+    return "[" + ", ".join(map(str, values[:keep])) + t(", ... ({n} in all)]", n=len(values))

@@ -147,6 +147,8 @@ def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
     if (target / "model.safetensors").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    if log:
+        log("building the offline stand-in model (once, about 10 s; it is cached for later runs) ...")
     start = time.perf_counter()
     # Build beside the target and rename: an interrupted build never leaves a half directory,
     # and two sessions building at once both end up with one complete copy.
@@ -227,6 +229,20 @@ def build_tokenizer(out_dir: Path):
 
 
 def build(out_dir: Path) -> None:
+    """Train and save the stand-in: the same bytes on every machine, whatever its load."""
+    import torch
+
+    # One thread: with several, the order in which partial sums are added can change with the
+    # machine's load (measured: a build on a busy 2-core machine differed in one bf16 weight).
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        _build(out_dir)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _build(out_dir: Path) -> None:
     import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 

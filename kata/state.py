@@ -55,6 +55,13 @@ def record_result(exercise_id: str, passed: int, total: int, solutions: bool = F
     save(data)
 
 
+def forget_result(exercise_id: str) -> None:
+    """The exercise's file changed outside a check (reset, restore): its last result no longer holds."""
+    data = load()
+    if data.get("exercises", {}).pop(exercise_id, None) is not None:
+        save(data)
+
+
 def next_hint_index(exercise_id: str) -> int:
     """How many hints of this exercise were shown before (so the index of the next one)."""
     return load().get("hints", {}).get(exercise_id, 0)

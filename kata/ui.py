@@ -33,19 +33,28 @@ def first_not_done() -> Exercise:
     return manifest.exercises()[-1]
 
 
-def show_results(report: Report) -> None:
-    shown_in_full = 0
+DETAILED_EXPLANATIONS = 5  # distinct explanations shown in full before the rest are summarised
+
+
+def show_results(report: Report, show_all: bool = False) -> int:
+    """Each test's outcome; one full explanation per distinct mistake. Returns how many were hidden."""
+    explained: set[str] = set()
+    hidden = 0
     for r in report.results:
         if r.passed:
             console.print(f"  [green]✓[/] {escape(r.label)}")
             continue
         console.print(f"  [red]✗[/] {escape(r.label)}")
         message = r.message.strip()
-        if shown_in_full < 3 or message.startswith("TODO"):
+        if message in explained:
+            console.print(f"      [dim]{_('same_explanation')}[/]")
+        elif show_all or len(explained) < DETAILED_EXPLANATIONS or message.startswith("TODO"):
             console.print("      " + escape(message).replace("\n", "\n      "))
-            shown_in_full += 1
+            explained.add(message)
         else:
             console.print("      " + escape(message.splitlines()[0] if message else ""))
+            hidden += 1
+    return hidden
 
 
 def title_of(exercise: Exercise) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from kata.grading import Report
@@ -19,7 +21,7 @@ from kata.manifest import ROOT
 WORKER_LOG = ROOT / ".kata" / "worker.log"
 
 
-def _serve(connection, model: str | None) -> None:
+def _serve(connection, model: str | None, lang: str) -> None:
     """The worker's loop: one request (an exercise folder) in, one grading report out."""
     log = open(WORKER_LOG, "a", buffering=1, encoding="utf-8")
     os.dup2(log.fileno(), 1)  # pytest's own output, and anything learner code prints
@@ -28,6 +30,7 @@ def _serve(connection, model: str | None) -> None:
     from kata import adapters, grading
 
     env = {"KATA_WARM_MODEL": "1", **({"KATA_MODEL": model} if model else {})}
+    env["KATA_LANG"] = lang
     while True:
         try:
             folder = connection.recv()
@@ -39,26 +42,29 @@ def _serve(connection, model: str | None) -> None:
 
 
 class Worker:
-    def __init__(self, model: str | None = None):
-        self.model = model
+    def __init__(self, model: str | None = None, lang: str = "en"):
+        self.model, self.lang = model, lang
         self._start()
 
     def _start(self) -> None:
         (ROOT / ".kata").mkdir(exist_ok=True)
         context = multiprocessing.get_context("spawn")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, self.model), daemon=True, name="kata-worker")
+        self.process = context.Process(target=_serve, args=(child, self.model, self.lang), daemon=True, name="kata-worker")
         self.process.start()
 
-    def check(self, folder: Path, timeout: float) -> Report | None:
-        """The grading report, or None if the worker could not answer."""
+    def check(self, folder: Path, timeout: float, cancel: threading.Event | None = None) -> Report | None:
+        """The grading report, or None if the worker could not answer or ``cancel`` was set (a check
+        that is cancelled ends the worker: the next check starts a fresh one)."""
         if not self.process.is_alive():  # learner code ended the last one: start afresh
             self._start()
         try:
             self.connection.send(str(folder))
-            if not self.connection.poll(timeout):
-                self.stop()
-                return None
+            deadline = time.monotonic() + timeout
+            while not self.connection.poll(0.2):
+                if (cancel and cancel.is_set()) or time.monotonic() > deadline or not self.process.is_alive():
+                    self.stop()
+                    return None
             answer = self.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self.stop()

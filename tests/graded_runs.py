@@ -17,9 +17,10 @@ from kata import grading, pristine
 from kata.grading import QUIET_STYLE, Report
 
 ROOT = Path(__file__).resolve().parent.parent
-STANDIN = {"KATA_MODEL": "tiny"}
+STANDIN = {"KATA_MODEL": "tiny", "KATA_LANG": "en"}  # the messages the tests read are the English ones
 # What a copy of the course leaves behind: caches, progress, generated notebooks.
-COPY_IGNORES = shutil.ignore_patterns(".kata", "__pycache__", "*.egg-info", ".pytest_cache", "notebooks", ".venv", "venv")
+COPY_IGNORES = shutil.ignore_patterns(".git", ".kata", "__pycache__", "*.egg-info", ".pytest_cache", "notebooks",
+                                      ".venv", "venv")
 
 
 def shipped_copy(target: Path) -> Path:
@@ -48,6 +49,6 @@ def kata(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float =
     """The `kata` command, as a learner types it in ``cwd``, with a clean kata environment."""
     full_env = {k: v for k, v in os.environ.items()
                 if k not in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG")}
-    full_env.update({**STANDIN, "COLUMNS": "200", **(env or {})})
+    full_env.update({"KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})})  # the locale decides the language
     return subprocess.run([sys.executable, "-m", "kata.cli", *args], cwd=cwd, env=full_env, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=timeout)

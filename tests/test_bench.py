@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import torch
 
-from graded_runs import ROOT
+from graded_runs import kata
 from kata import adapters, bench, manifest, models
 
 
 def kata_bench(*args):
-    env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "kata.cli", "bench", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return kata("bench", *args)
 
 
 def test_json_has_every_figure_for_every_length(tmp_path):
@@ -81,3 +76,22 @@ def test_on_the_standin_all_four_loops_agree():
     reference = adapters.load_implementation(manifest.find("05"), solutions=True)
     rows = bench.run(model, tokenizer, reference, [12], repeats=1, log=lambda *_: None)
     assert rows[0].cached_uncached_agree == 12
+
+
+def test_the_bound_is_the_memory_of_the_models_device_and_a_gpu_report_says_what_limits_it(monkeypatch):
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    synced = []
+    monkeypatch.setattr(bench, "synchronize", lambda device: synced.append(device.type))
+    assert bench.memory_bandwidth_gbs(torch.device("cpu"), size_mb=8, repeats=2) > 0
+    assert synced and set(synced) == {"cpu"}  # every timed copy is bracketed by a synchronisation
+
+    rows = [bench.Row(16, 1.0, 1.1, 1.0, 1.1, 16)]
+    gpu_model = SimpleNamespace(device=torch.device("cuda"), dtype=torch.bfloat16,
+                                parameters=lambda: [torch.ones(1000, dtype=torch.bfloat16)])
+    console = Console(record=True, width=200)
+    bench.report(rows, gpu_model, "test", console, bandwidth=3000.0)
+    text = console.export_text()
+    assert "the GPU's memory" in text and "kernel launches" in text

@@ -12,21 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from graded_runs import ROOT, graded, shipped_copy
 from graded_runs import kata as run_kata
-from graded_runs import shipped_copy
-from kata import manifest, pristine
+from kata import manifest
 
 EXERCISES = manifest.exercises()
 
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A private copy of the course as shipped, with the shipped files' blobs in its git object store."""
-    copy = shipped_copy(tmp_path / "llm-kata")
-    if (copy / ".git").exists():
-        for rel in pristine.shipped_record():
-            subprocess.run(["git", "hash-object", "-w", rel], cwd=copy, check=True, capture_output=True)
-    return copy
+    """A private copy of the course as shipped, without git history (as GitHub's "Download ZIP")."""
+    return shipped_copy(tmp_path / "llm-kata")
 
 
 def kata(repo: Path, *args: str, stdin: str | None = None, timeout: float = 300, env: dict | None = None):
@@ -164,8 +160,8 @@ def test_chinese_messages(repo):
 class Watch:
     """`kata watch` running in the background, read line by line as a learner would see it."""
 
-    def __init__(self, repo: Path, *args: str):
-        env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200"}
+    def __init__(self, repo: Path, *args: str, env: dict | None = None):
+        env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", *args], cwd=repo, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.seen: list[str] = []
@@ -217,3 +213,79 @@ def test_watch_survives_learner_code_that_kills_the_process(repo):
         assert watch.quit() == 0
     finally:
         watch.proc.kill()
+
+
+def test_reset_marks_the_exercise_undone_and_restore_brings_the_work_back(repo):
+    solve(repo, "03_logits", "logits.py")
+    assert kata(repo, "check", "3").returncode == 0
+    assert done_line(1) in kata(repo, "list").stdout
+    module = repo / "exercises" / "03_logits" / "logits.py"
+    solved = module.read_text()
+    assert kata(repo, "reset", "3", "--yes").returncode == 0
+    assert done_line(0) in kata(repo, "list").stdout  # the stub is back: not done any more
+    assert "not done yet" in kata(repo, "solution", "3").stdout
+
+    restored = kata(repo, "restore", "3")
+    assert restored.returncode == 0, restored.stdout
+    assert module.read_text() == solved
+    kept = list((repo / ".kata" / "backups" / "03_logits").glob("*.py"))
+    assert len(kept) == 1 and "NotImplementedError" in kept[0].read_text()  # the stub it replaced is kept
+
+
+def test_kata_acts_on_the_copy_of_the_course_it_is_run_in(repo, tmp_path):
+    """Installed from one clone, run inside another: the second one's files are the ones touched."""
+    other = shipped_copy(tmp_path / "second-copy")
+    mine = other / "exercises" / "03_logits" / "logits.py"
+    mine.write_text("# work in the second copy\n")
+    installed_from_repo = (f"import sys; sys.path.insert(0, {str(repo)!r}); from kata.cli import main; "
+                           "sys.exit(main(['reset', '3', '--yes']))")
+    result = subprocess.run([sys.executable, "-c", installed_from_repo], cwd=other / "exercises", capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "NotImplementedError" in mine.read_text()  # the second copy's file was reset ...
+    backups = list((other / ".kata" / "backups" / "03_logits").glob("logits-*.py"))
+    assert [b.read_text() for b in backups] == ["# work in the second copy\n"]  # ... and backed up there
+    assert not (repo / ".kata" / "backups").exists()  # the first copy was not touched
+
+
+def test_check_shows_one_explanation_per_distinct_mistake_and_says_what_it_hid(repo):
+    result = kata(repo, "check", "3")
+    assert result.stdout.count("TODO: 03_logits: implement encode()") == 1
+    assert "(the same explanation as above)" in result.stdout
+
+
+def test_hint_and_solution_without_an_exercise_take_the_current_one(repo):
+    assert "Hint 1/" in kata(repo, "hint").stdout and "01_load" in kata(repo, "hint").stdout
+    assert "not done yet" in kata(repo, "solution").stdout
+
+
+def test_lang_is_accepted_after_the_command(repo):
+    assert "提示" in kata(repo, "hint", "3", "--lang", "zh").stdout
+
+
+@pytest.mark.parametrize("options", [[], ["--no-worker"]], ids=["warm-worker", "fresh-process"])
+def test_saving_a_fix_while_a_check_hangs_cancels_it_and_grades_the_fix(repo, options):
+    module = repo / "exercises" / "03_logits" / "logits.py"
+    module.write_text((ROOT / "tests" / "broken" / "hangs.py").read_text())
+    watch = Watch(repo, "3", *options, env={"KATA_TIMEOUT": "300"})  # the hang would cost 5 minutes a test
+    try:
+        watch.wait_for("Checking 03_logits")
+        time.sleep(4)  # the check is under way, stuck in encode()
+        start = time.monotonic()
+        solve(repo, "03_logits", "logits.py")
+        watch.wait_for("Saved while grading")
+        watch.wait_for("03_logits passes! Moving on to 04_decode", timeout=120)
+        assert time.monotonic() - start < 120
+        assert watch.quit() == 0
+    finally:
+        watch.proc.kill()
+
+
+def test_the_projects_tests_pass_in_a_clone_where_the_learner_has_finished_every_exercise(repo):
+    """The README's test command must not assume the exercises are still stubs."""
+    for exercise in EXERCISES:
+        solve(repo, exercise.id, exercise.module)
+    run = graded("-q", "tests/test_cli.py", "tests/test_grading.py", "-k", "stub_then_passes or reset_backs_up or golden",
+                 cwd=repo)
+    assert run.exit_code == 0, run.output[-3000:]
+    assert "3 passed" in run.output

@@ -99,5 +99,5 @@ def test_the_record_of_shipped_files_is_current():
     from kata import pristine
 
     assert pristine.shipped_record() == pristine.current_record(), (
-        "a stub or graded test changed: run `python -m kata.pristine` and commit kata/pristine.json"
+        "a stub or graded test changed: run `python -m kata.pristine` and commit kata/shipped.zip"
     )

@@ -167,3 +167,69 @@ def test_auto_downloads_once_when_the_hub_answers_then_uses_the_cache(empty_hf_h
     assert downloads == [1]
     model, tokenizer = models.load(second)
     assert model.dtype == torch.bfloat16 and not model.training
+
+
+def test_a_hub_mirror_named_by_hf_endpoint_is_the_one_probed(monkeypatch):
+    """Mainland China: the hub is unreachable, a mirror answers; HF_ENDPOINT points the course at it."""
+    import http.server
+    import threading
+
+    asked = []
+
+    class Mirror(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):  # noqa: N802 - the http.server API
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Mirror)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(models, "_probes", {})
+        assert models.hub_reachable()
+    finally:
+        server.shutdown()
+    assert asked == [f"/api/models/{models.REAL_MODEL_ID}"]
+
+
+def test_modelscope_download_lands_where_the_course_finds_it_offline(tmp_path, empty_hf_home, standin_path,
+                                                                     monkeypatch):
+    """Mainland China: `kata download --source modelscope` (modelscope stubbed: no network here)."""
+    import sys
+    import types
+
+    from kata import modelscope
+
+    monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "ms"))
+    monkeypatch.setenv("KATA_CACHE", str(tmp_path / "kata"))
+    calls = []
+
+    def snapshot_download(model_id, cache_dir, allow_patterns):
+        calls.append(model_id)
+        target = Path(cache_dir) / "Qwen" / "Qwen2___5-0___5B-Instruct"  # a layout the course cannot guess
+        shutil.copytree(standin_path, target)
+        return str(target)
+
+    monkeypatch.setitem(sys.modules, "modelscope", types.SimpleNamespace(snapshot_download=snapshot_download))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert models.resolve("auto", log=lambda _: None).kind == "tiny"  # nothing downloaded yet
+    path = modelscope.download()
+    assert calls == [models.REAL_MODEL_ID]
+    monkeypatch.setattr(models, "hub_reachable", lambda *a, **k: pytest.fail("the network was consulted"))
+    resolved = models.resolve("auto", log=lambda _: None)
+    assert resolved.kind == "qwen" and resolved.path == path.resolve() and "ModelScope" in resolved.source
+
+
+def test_modelscope_without_its_package_says_how_to_get_it(monkeypatch):
+    import sys
+
+    from kata import modelscope
+
+    monkeypatch.setitem(sys.modules, "modelscope", None)  # import fails
+    with pytest.raises(modelscope.ModelScopeMissing, match="pip install modelscope"):
+        modelscope.download()

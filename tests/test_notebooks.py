@@ -8,7 +8,7 @@ import time
 import nbformat
 import pytest
 
-from graded_runs import kata
+from graded_runs import kata, shipped_copy
 from kata import manifest, notebooks, tour
 
 EXERCISES = manifest.exercises()
@@ -24,7 +24,7 @@ def test_every_generated_notebook_is_valid_and_has_one_solution_cell_per_functio
     for function in exercise.functions:
         assert sum(f"def {function}(" in c.source for c in tagged) == 1, function
     assert "NotImplementedError" in sources
-    assert "course_model()" in nb.cells[2].source
+    assert "ensure_in_notebook()" in nb.cells[2].source and "course_model()" in nb.cells[3].source
     assert f"grade({exercise.id!r}" in nb.cells[-1].source
 
 
@@ -40,18 +40,30 @@ def fill(path, exercise, source: str) -> None:
 
 
 
-def test_grading_a_notebook_fails_untouched_and_passes_with_the_solution(tmp_path):
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The course as shipped (the learner running these tests may have worked in exercises/)."""
+    return shipped_copy(tmp_path_factory.mktemp("shipped") / "course")
+
+
+def test_grading_a_notebook_fails_untouched_then_passes_and_counts_as_progress(course, tmp_path):
     exercise = manifest.find("03")
-    path = notebooks.write(exercise, tmp_path)
-    untouched = kata("check", "3", "--notebook", str(path))
+    state = {"KATA_STATE": str(tmp_path / "state.json")}
+    written = kata("notebook", "3", "--out", str(tmp_path), cwd=course, env=state)
+    assert written.returncode == 0, written.stdout
+    path = tmp_path / "03_logits.ipynb"
+    untouched = kata("check", "3", "--notebook", str(path), cwd=course, env=state)
     assert untouched.returncode == 1
     assert "TODO: 03_logits: implement encode()" in untouched.stdout
     assert "0/10 graded tests pass" in untouched.stdout
 
     fill(path, exercise, exercise.module_path(solutions=True).read_text() + "\n%time 1 + 1\n")
-    solved = kata("check", "3", "--notebook", str(path))
+    solved = kata("check", "3", "--notebook", str(path), cwd=course, env=state)
     assert solved.returncode == 0, solved.stdout
     assert "all 10 graded tests pass" in solved.stdout
+    # A learner who works only in Jupyter makes progress, and unlocks the solution, like anyone else.
+    assert "1/" in kata("list", cwd=course, env=state).stdout
+    assert "def encode" in kata("solution", "3", cwd=course, env=state).stdout
 
 
 def test_a_notebook_with_work_in_it_is_not_overwritten_without_force(tmp_path):
@@ -99,3 +111,16 @@ def test_the_tour_runs_end_to_end_in_a_real_kernel_on_the_standin(monkeypatch):
     assert "' Paris'" in outputs
     assert "same tokens: True" in outputs
     assert elapsed < 120, f"the tour took {elapsed:.0f} s"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_every_relative_link_in_a_generated_notebook_resolves_from_its_folder(exercise, tmp_path):
+    import re
+
+    out = tmp_path / "elsewhere" / "nb"
+    path = notebooks.write(exercise, out)
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    links = re.findall(r"\]\((?!https?:|#)([^)\s]+)\)", text)
+    assert any(link.endswith("README.zh.md") for link in links)
+    broken = [link for link in links if not (out / link.split("#")[0]).exists()]
+    assert not broken, f"links that lead nowhere from {out}: {broken}"

@@ -9,7 +9,7 @@ from graded_runs import ROOT
 
 KATA = ROOT / "kata"
 MAX_MODULE_LINES = 320
-MAX_GRADED_TEST_LINES = 420
+MAX_GRADED_TEST_LINES = 440  # "about 400": one exercise, read in one sitting
 
 
 def kata_imports(path: Path) -> set[str]:

@@ -16,6 +16,7 @@ from transformers import AutoModelForCausalLM, PreTrainedModel, Qwen3Config
 from kata.checks import describe as show
 from kata.checks import fail
 from kata.hfutil import quiet_transformers
+from kata.i18n import t
 
 PROMPTS = ["The captial of France is", "《梦游天姥吟留别》的作者是谁", "Hello, world!"]
 CHAT = [
@@ -70,7 +71,7 @@ def fake_accelerators(monkeypatch, cuda: bool, mps: bool) -> None:
 
 
 def said(name: str, available: bool) -> str:
-    return f"{name} is {'' if available else 'not '}available"
+    return t("{name} is available", name=name) if available else t("{name} is not available", name=name)
 
 
 MACHINES = [  # (cuda available, mps available, the right choice)
@@ -84,7 +85,8 @@ MACHINES = [  # (cuda available, mps available, the right choice)
 @pytest.mark.task("pick_device")
 @pytest.mark.parametrize("cuda, mps, expected", MACHINES, ids=["cuda", "mps", "cpu_only", "cuda_and_mps"])
 def test_pick_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch, cuda, mps, expected):
-    call = f"pick_device()   # on a machine where {said('cuda', cuda)} and {said('mps', mps)}"
+    machine = t("on a machine where {cuda} and {mps}", cuda=said("cuda", cuda), mps=said("mps", mps))
+    call = f"pick_device()   # {machine}"
     fake_accelerators(monkeypatch, cuda, mps)
     try:
         got = impl.pick_device()
@@ -92,21 +94,21 @@ def test_pick_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch, cuda, mps
         monkeypatch.undo()  # real answers again before anything else runs
     if isinstance(got, str):
         fail(call, show(got), f"torch.device({expected!r})",
-             f"wrap the name: return torch.device({got!r}), not the string "
-             "(the contract, and describe(), use torch.device).")
+             t("wrap the name: return torch.device({got!r}), not the string "
+               "(the contract, and describe(), use torch.device).", got=got))
     if not isinstance(got, torch.device):
         fail(call, show(got), f"torch.device({expected!r})")
     if got.type == expected:
         return
     if expected == "cuda" and got.type == "mps":
-        mistake = "cuda is checked first: prefer an NVIDIA GPU (torch.cuda.is_available()) over mps."
+        mistake = t("cuda is checked first: prefer an NVIDIA GPU (torch.cuda.is_available()) over mps.")
     elif expected == "cuda":
-        mistake = "cuda was available but not chosen: check torch.cuda.is_available() first."
+        mistake = t("cuda was available but not chosen: check torch.cuda.is_available() first.")
     elif expected == "mps":
-        mistake = ("mps was available but not chosen: check torch.backends.mps.is_available() "
-                   "before falling back to cpu.")
+        mistake = t("mps was available but not chosen: check torch.backends.mps.is_available() "
+                    "before falling back to cpu.")
     else:
-        mistake = "no accelerator was available, so the answer must fall back to torch.device('cpu')."
+        mistake = t("no accelerator was available, so the answer must fall back to torch.device('cpu').")
     fail(call, f"torch.device({got.type!r})", f"torch.device({expected!r})", mistake)
 
 
@@ -116,8 +118,8 @@ def test_pick_device_prefers_cuda_then_mps_then_cpu(impl, monkeypatch, cuda, mps
 def loaded_tokenizer(impl, model_id):
     tok = impl.load_tokenizer(model_id)
     if not (callable(tok) and hasattr(tok, "apply_chat_template") and hasattr(tok, "decode")):
-        fail("load_tokenizer(model_id)", show(tok), "a tokenizer (PreTrainedTokenizerBase), from "
-             "AutoTokenizer.from_pretrained(model_id)")
+        fail("load_tokenizer(model_id)", show(tok), t("a tokenizer (PreTrainedTokenizerBase), from "
+                                                      "AutoTokenizer.from_pretrained(model_id)"))
     return tok
 
 
@@ -128,12 +130,12 @@ def test_load_tokenizer_encodes_like_the_checkpoints_tokenizer(impl, model_id, t
         got, expected = tok(text)["input_ids"], tokenizer(text)["input_ids"]
         if list(got) != list(expected):
             fail(f"load_tokenizer(model_id)({text!r}).input_ids", f"{list(got)}",
-                 f"the checkpoint tokenizer's ids {list(expected)}",
-                 "load the tokenizer that belongs to the checkpoint, from the same model_id, with nothing added.")
+                 t("the checkpoint tokenizer's ids {ids}", ids=list(expected)),
+                 t("load the tokenizer that belongs to the checkpoint, from the same model_id, with nothing added."))
     if len(tok) != len(tokenizer):
-        fail("len(load_tokenizer(model_id))", f"{len(tok)} entries",
-             f"{len(tokenizer)} entries, as the checkpoint's tokenizer",
-             "no tokens should be added or removed.")
+        fail("len(load_tokenizer(model_id))", t("{n} entries", n=len(tok)),
+             t("{n} entries, as the checkpoint's tokenizer", n=len(tokenizer)),
+             t("no tokens should be added or removed."))
 
 
 @pytest.mark.task("load_tokenizer")
@@ -147,23 +149,23 @@ def test_load_tokenizer_keeps_the_chat_template_and_special_tokens(impl, model_i
         rendered, problem = None, f"{type(error).__name__}: {str(error)[:160]}"
     if problem:
         fail(call, problem,
-             f"the checkpoint's chat template, rendering {expected!r}",
-             "this tokenizer has no chat template: it lives in the checkpoint's tokenizer_config.json / "
-             "chat_template.jinja, which AutoTokenizer.from_pretrained(model_id) reads "
-             "(tokenizer.json alone does not have it).")
+             t("the checkpoint's chat template, rendering {expected!r}", expected=expected),
+             t("this tokenizer has no chat template: it lives in the checkpoint's tokenizer_config.json / "
+               "chat_template.jinja, which AutoTokenizer.from_pretrained(model_id) reads "
+               "(tokenizer.json alone does not have it)."))
     if rendered != expected:
-        fail(call, repr(rendered), repr(expected), "use the checkpoint's own chat template, unchanged.")
+        fail(call, repr(rendered), repr(expected), t("use the checkpoint's own chat template, unchanged."))
     for name in ("eos_token", "pad_token", "bos_token"):
         got, want = getattr(tok, name, None), getattr(tokenizer, name)
         if got != want:
             mistake = None
             if name == "pad_token" and want is not None:
-                mistake = (f"the checkpoint already has a pad token ({want!r}); leave it as it is "
-                           "(the old `pad_token = eos_token` recipe is for models without one).")
+                mistake = t("the checkpoint already has a pad token ({want!r}); leave it as it is "
+                            "(the old `pad_token = eos_token` recipe is for models without one).", want=want)
             elif name == "eos_token":
-                mistake = ("load with AutoTokenizer.from_pretrained(model_id), which reads the special tokens "
-                           "from tokenizer_config.json.")
-            fail(f"load_tokenizer(model_id).{name}", repr(got), f"{want!r}, as in the checkpoint", mistake)
+                mistake = t("load with AutoTokenizer.from_pretrained(model_id), which reads the special tokens "
+                            "from tokenizer_config.json.")
+            fail(f"load_tokenizer(model_id).{name}", repr(got), t("{want!r}, as in the checkpoint", want=want), mistake)
 
 
 # --- task 3: load_model --------------------------------------------------------------------
@@ -191,10 +193,10 @@ def not_a_model(loaded):
         return None
     mistake = None
     if isinstance(loaded, tuple):
-        mistake = "return only the model; the tokenizer has its own function, load_tokenizer()."
+        mistake = t("return only the model; the tokenizer has its own function, load_tokenizer().")
     elif callable(loaded) and not isinstance(loaded, torch.nn.Module):
-        mistake = "a method came back, not called: `model.eval()` needs its parentheses."
-    return show(loaded), "a PreTrainedModel, from AutoModelForCausalLM.from_pretrained(model_id, ...)", mistake
+        mistake = t("a method came back, not called: `model.eval()` needs its parentheses.")
+    return show(loaded), t("a PreTrainedModel, from AutoModelForCausalLM.from_pretrained(model_id, ...)"), mistake
 
 
 def dtype_problem(loaded, stored):
@@ -203,14 +205,14 @@ def dtype_problem(loaded, stored):
         return None
     mistake = None
     if "float32" in dtypes:
-        mistake = ("the weights were cast to float32: 4 bytes a parameter instead of 2, twice the memory. "
-                   "Keep the checkpoint's own dtype: dtype=\"auto\" (the default in transformers 5), "
-                   "no torch.float32, no .float().")
+        mistake = t("the weights were cast to float32: 4 bytes a parameter instead of 2, twice the memory. "
+                    "Keep the checkpoint's own dtype: dtype=\"auto\" (the default in transformers 5), "
+                    "no torch.float32, no .float().")
     elif "float16" in dtypes:
-        mistake = ("float16 is not bfloat16: the same 2 bytes, but a much smaller range of values. "
-                   "Keep the checkpoint's own dtype: dtype=\"auto\", no torch.float16, no .half().")
-    return (f"a model whose parameters are {', '.join(dtypes)}",
-            f"the checkpoint's own dtype, {stored} (config.json says so)", mistake)
+        mistake = t("float16 is not bfloat16: the same 2 bytes, but a much smaller range of values. "
+                    "Keep the checkpoint's own dtype: dtype=\"auto\", no torch.float16, no .half().")
+    return (t("a model whose parameters are {dtypes}", dtypes=", ".join(dtypes)),
+            t("the checkpoint's own dtype, {stored} (config.json says so)", stored=stored), mistake)
 
 
 def weights_problem(loaded, model):
@@ -218,29 +220,30 @@ def weights_problem(loaded, model):
     for name, reference in model.named_parameters():
         got = theirs.get(name)
         if got is None or got.shape != reference.shape:
-            return (f"a model without the parameter {name} {list(reference.shape)}", "the checkpoint's architecture",
-                    "load with AutoModelForCausalLM.from_pretrained(model_id).")
+            return (t("a model without the parameter {name} {shape}", name=name, shape=list(reference.shape)),
+                    t("the checkpoint's architecture"), t("load with AutoModelForCausalLM.from_pretrained(model_id)."))
         if not torch.equal(got.to(reference.device), reference):
-            return (f"a model whose {name} differs from the checkpoint's", "the checkpoint's weights",
-                    "from_config() (or a fresh model class) builds random weights; "
-                    "from_pretrained(model_id) loads the trained ones.")
+            return (t("a model whose {name} differs from the checkpoint's", name=name), t("the checkpoint's weights"),
+                    t("from_config() (or a fresh model class) builds random weights; "
+                      "from_pretrained(model_id) loads the trained ones."))
     return None
 
 
 def training_problem(loaded):
-    training = [name or "the model" for name, module in loaded.named_modules() if module.training]
+    training = [name or t("the model") for name, module in loaded.named_modules() if module.training]
     if not training:
         return None
-    return (f"a model in training mode ({', '.join(training[:3])}{'...' if len(training) > 3 else ''})",
-            "a model in evaluation mode (model.training is False)",
-            "call model.eval() before returning it: dropout layers behave differently while training.")
+    shown = ", ".join(training[:3]) + ("..." if len(training) > 3 else "")
+    return (t("a model in training mode ({modules})", modules=shown),
+            t("a model in evaluation mode (model.training is False)"),
+            t("call model.eval() before returning it: dropout layers behave differently while training."))
 
 
 def placement_problem(loaded, expected, mistake):
     places = sorted({str(p.device) for p in loaded.parameters()})
     if all(same_device(place, expected) for place in places):
         return None
-    return f"a model on {', '.join(places)}", f"a model on {expected}", mistake
+    return t("a model on {devices}", devices=", ".join(places)), t("a model on {devices}", devices=expected), mistake
 
 
 @pytest.mark.task("load_model")
@@ -250,7 +253,7 @@ def test_load_model_keeps_the_checkpoints_weights_and_dtype(impl, model_id, mode
 
     def check(loaded):
         return (dtype_problem(loaded, stored)
-                or placement_problem(loaded, device, "move the model to the device it is given: model.to(device).")
+                or placement_problem(loaded, device, t("move the model to the device it is given: model.to(device)."))
                 or weights_problem(loaded, model)
                 or training_problem(loaded))
 
@@ -261,8 +264,8 @@ def test_load_model_keeps_the_checkpoints_weights_and_dtype(impl, model_id, mode
 def test_load_model_puts_the_model_on_the_requested_device(impl, model_id):
     # The "meta" device holds shapes without data: it shows whether `device` is honoured even
     # on a machine that has nothing but a CPU, and costs no memory.
-    mistake = ("the device argument was ignored: move the model there with model.to(device) "
-               "(or load it there with device_map=device).")
+    mistake = t("the device argument was ignored: move the model there with model.to(device) "
+                "(or load it there with device_map=device).")
     load_and_check(impl, "load_model(model_id, device='meta')",
                    lambda loaded: placement_problem(loaded, "meta", mistake), model_id, "meta")
 
@@ -274,10 +277,10 @@ def test_load_model_defaults_to_pick_device(impl, model_id, monkeypatch):
     namespace = getattr(inspect.unwrap(impl.load_model), "__globals__", None)
     if namespace is not None:
         monkeypatch.setitem(namespace, "pick_device", lambda: chosen)
-    mistake = ("with device=None, load_model must call pick_device() and use its answer "
-               "(model.to(None) leaves the model where it is).")
-    load_and_check(impl, "load_model(model_id)   # device=None, and pick_device() answers torch.device('meta') here",
-                   lambda loaded: placement_problem(loaded, chosen, mistake), model_id)
+    mistake = t("with device=None, load_model must call pick_device() and use its answer "
+                "(model.to(None) leaves the model where it is).")
+    call = "load_model(model_id)   # " + t("device=None, and pick_device() answers torch.device('meta') here")
+    load_and_check(impl, call, lambda loaded: placement_problem(loaded, chosen, mistake), model_id)
 
 
 # --- task 4: count_parameters --------------------------------------------------------------
@@ -285,9 +288,10 @@ def test_load_model_defaults_to_pick_device(impl, model_id, monkeypatch):
 
 def expect_count(value, call, expected):
     if isinstance(value, torch.Tensor) and value.numel() == 1:
-        fail(call, show(value), f"the Python int {expected:,}", "convert with int(...) or sum plain ints (p.numel()).")
+        fail(call, show(value), t("the Python int {expected:,}", expected=expected),
+             t("convert with int(...) or sum plain ints (p.numel())."))
     if isinstance(value, bool) or not isinstance(value, int):
-        fail(call, show(value), f"the Python int {expected:,}")
+        fail(call, show(value), t("the Python int {expected:,}", expected=expected))
     return value
 
 
@@ -302,32 +306,32 @@ def test_count_parameters_counts_a_tied_embedding_once(impl, model):
     embedding = model.get_input_embeddings().weight.numel()
     suspects = {
         sum(v.numel() for v in model.state_dict().values()): (
-            "the embedding is tied to lm_head: lm_head.weight IS model.embed_tokens.weight, one tensor that "
-            "state_dict() lists under both names, so it was counted twice. model.parameters() yields it once."
-            if tied else "state_dict() also lists buffers; count model.parameters()."),
-        0: "nothing was counted: the course model's parameters have requires_grad=False (it is only used for "
-           "inference), and a frozen parameter is still a parameter. Do not filter on p.requires_grad.",
-        len(list(model.parameters())): "that is the number of parameter TENSORS; add up p.numel() of each.",
-        expected - embedding: "the embedding matrix was left out; count every parameter, the embedding once.",
+            t("the embedding is tied to lm_head: lm_head.weight IS model.embed_tokens.weight, one tensor that "
+              "state_dict() lists under both names, so it was counted twice. model.parameters() yields it once.")
+            if tied else t("state_dict() also lists buffers; count model.parameters().")),
+        0: t("nothing was counted: the course model's parameters have requires_grad=False (it is only used for "
+             "inference), and a frozen parameter is still a parameter. Do not filter on p.requires_grad."),
+        len(list(model.parameters())): t("that is the number of parameter TENSORS; add up p.numel() of each."),
+        expected - embedding: t("the embedding matrix was left out; count every parameter, the embedding once."),
     }
-    fail(call, f"{got:,}", f"{expected:,} numbers in model.parameters()", suspects.get(got))
+    fail(call, f"{got:,}", t("{expected:,} numbers in model.parameters()", expected=expected), suspects.get(got))
 
 
 @pytest.mark.task("count_parameters")
 def test_count_parameters_on_a_model_without_tied_embeddings(impl, other_model):
-    call = "count_parameters(other_model)   # a made-up model whose lm_head is NOT tied to the embedding"
+    call = "count_parameters(other_model)   # " + t("a made-up model whose lm_head is NOT tied to the embedding")
     expected = sum(p.numel() for p in other_model.parameters())
     got = expect_count(impl.count_parameters(other_model), call, expected)
     if got == expected:
         return
     suspects = {
-        expected - other_model.lm_head.weight.numel(): (
+        expected - other_model.lm_head.weight.numel(): t(
             "lm_head was subtracted, but this model has its own lm_head matrix. Do not assume ties: "
             "model.parameters() already yields a shared tensor once, so summing it is right for every model."),
-        0: "nothing was counted: do not filter on p.requires_grad.",
-        len(list(other_model.parameters())): "that is the number of parameter TENSORS; add up p.numel() of each.",
+        0: t("nothing was counted: do not filter on p.requires_grad."),
+        len(list(other_model.parameters())): t("that is the number of parameter TENSORS; add up p.numel() of each."),
     }
-    fail(call, f"{got:,}", f"{expected:,} numbers in model.parameters()", suspects.get(got))
+    fail(call, f"{got:,}", t("{expected:,} numbers in model.parameters()", expected=expected), suspects.get(got))
 
 
 # --- task 5: describe ----------------------------------------------------------------------
@@ -352,47 +356,49 @@ def expected_description(model) -> dict:
 def check_description(got, model, call):
     want = expected_description(model)
     if not isinstance(got, dict):
-        fail(call, show(got), f"a dict with the keys {list(want)}")
+        fail(call, show(got), t("a dict with the keys {keys}", keys=list(want)))
     missing = [key for key in want if key not in got]
     if missing:
-        fail(call, show(got), f"a dict with the keys {list(want)}", f"missing: {', '.join(missing)}.")
+        fail(call, show(got), t("a dict with the keys {keys}", keys=list(want)),
+             t("missing: {keys}.", keys=", ".join(missing)))
     config = model.config
     for key in ("layers", "hidden_size", "heads", "kv_heads", "head_dim", "vocab_size"):
         value, expected = got[key], want[key]
         where = f"model.config.{CONFIG_NAMES.get(key, 'head_dim')}"
         if isinstance(value, float) and value == expected:
-            fail(f"{call}[{key!r}]", show(value), f"the int {expected}", "use integer division, //, for a count.")
+            fail(f"{call}[{key!r}]", show(value), t("the int {expected}", expected=expected),
+                 t("use integer division, //, for a count."))
         if isinstance(value, bool) or not isinstance(value, int):
-            fail(f"{call}[{key!r}]", show(value), f"the int {expected} ({where})")
+            fail(f"{call}[{key!r}]", show(value), t("the int {expected} ({where})", expected=expected, where=where))
         if value == expected:
             continue
-        mistake = (f"read it from {where}: numbers hard-coded for one model (say Qwen2.5's) are wrong for "
-                   "every other; the course's models do not all have the same sizes.")
+        mistake = t("read it from {where}: numbers hard-coded for one model (say Qwen2.5's) are wrong for "
+                    "every other; the course's models do not all have the same sizes.", where=where)
         if key == "heads" and value == want["kv_heads"] and got["kv_heads"] == want["heads"]:
-            mistake = ("heads and kv_heads are swapped: heads is num_attention_heads (query heads), kv_heads "
-                       "num_key_value_heads (fewer, shared by groups of query heads).")
+            mistake = t("heads and kv_heads are swapped: heads is num_attention_heads (query heads), kv_heads "
+                        "num_key_value_heads (fewer, shared by groups of query heads).")
         elif key == "kv_heads" and value == want["heads"]:
-            mistake = ("kv_heads is num_key_value_heads, not num_attention_heads: with grouped-query attention, "
-                       f"{want['heads'] // want['kv_heads']} query heads share each key/value head.")
+            mistake = t("kv_heads is num_key_value_heads, not num_attention_heads: with grouped-query attention, "
+                        "{n} query heads share each key/value head.", n=want["heads"] // want["kv_heads"])
         elif key == "head_dim" and getattr(config, "head_dim", None) and value == want["hidden_size"] // want["heads"]:
-            mistake = (f"this model's config sets head_dim = {config.head_dim} explicitly, which is not "
-                       "hidden_size // heads; use config.head_dim when the config has it.")
-        fail(f"{call}[{key!r}]", repr(value), f"{expected} ({where})", mistake)
+            mistake = t("this model's config sets head_dim = {head_dim} explicitly, which is not "
+                        "hidden_size // heads; use config.head_dim when the config has it.", head_dim=config.head_dim)
+        fail(f"{call}[{key!r}]", repr(value), t("{expected} ({where})", expected=expected, where=where), mistake)
     if not isinstance(got["dtype"], torch.dtype):
-        fail(f"{call}['dtype']", show(got["dtype"]), f"a torch.dtype: {want['dtype']}",
-             "return the dtype object itself (model.dtype), not its name.")
+        fail(f"{call}['dtype']", show(got["dtype"]), t("a torch.dtype: {dtype}", dtype=want["dtype"]),
+             t("return the dtype object itself (model.dtype), not its name."))
     if got["dtype"] != want["dtype"]:
         mistake = None
         if got["dtype"] == getattr(config, "dtype", None):
-            mistake = ("model.config.dtype records how the checkpoint was saved; the parameters may have been "
-                       "cast since. Read the dtype from the parameters (model.dtype).")
-        fail(f"{call}['dtype']", repr(got["dtype"]), f"{want['dtype']}, the parameters' dtype", mistake)
+            mistake = t("model.config.dtype records how the checkpoint was saved; the parameters may have been "
+                        "cast since. Read the dtype from the parameters (model.dtype).")
+        fail(f"{call}['dtype']", repr(got["dtype"]), t("{dtype}, the parameters' dtype", dtype=want["dtype"]), mistake)
     if not isinstance(got["device"], torch.device):
-        fail(f"{call}['device']", show(got["device"]), f"a torch.device: {want['device']!r}",
-             "return the device object itself (model.device), not its name.")
+        fail(f"{call}['device']", show(got["device"]), t("a torch.device: {device!r}", device=want["device"]),
+             t("return the device object itself (model.device), not its name."))
     if not same_device(got["device"], want["device"]):
-        fail(f"{call}['device']", repr(got["device"]), f"{want['device']!r}, where the parameters are",
-             "read it from the model (model.device), do not guess it.")
+        fail(f"{call}['device']", repr(got["device"]), t("{device!r}, where the parameters are", device=want["device"]),
+             t("read it from the model (model.device), do not guess it."))
 
 
 @pytest.mark.task("describe")

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from kata.checks import describe, fail, quoted, quoted_messages, text_difference
+from kata.i18n import t
 from kata.texts import DEFAULT_SYSTEM as QWEN_DEFAULT_SYSTEM
 from kata.texts import (
     NOTEBOOK_CHAT_PROMPT as NOTEBOOK_PROMPT,  # what the notebook printed
@@ -65,22 +66,22 @@ def generation_prompt(tokenizer) -> str:
 def expect_conversation(value, call):
     """A list of {"role", "content"} dicts, with a message that names the usual slips."""
     if not isinstance(value, list):
-        fail(call, describe(value), "a list of turns, each a dict {'role': ..., 'content': ...}")
+        fail(call, describe(value), t("a list of turns, each a dict {'role': ..., 'content': ...}"))
     for item in value:
         if not isinstance(item, dict):
             fail(
                 call,
-                f"a list whose turns look like {item!r}",
-                "each turn a dict {'role': ..., 'content': ...}",
-                "chat templates read turn['role'] and turn['content']: make each turn a dict, not a "
-                "tuple or a string.",
+                t("a list whose turns look like {item!r}", item=item),
+                t("each turn a dict {'role': ..., 'content': ...}"),
+                t("chat templates read turn['role'] and turn['content']: make each turn a dict, not a "
+                  "tuple or a string."),
             )
         if set(item) != {"role", "content"}:
             fail(
                 call,
-                f"a turn with keys {sorted(item)}",
-                "exactly the keys 'role' and 'content'",
-                "the chat template reads turn['role'] and turn['content'].",
+                t("a turn with keys {keys}", keys=sorted(item)),
+                t("exactly the keys 'role' and 'content'"),
+                t("the chat template reads turn['role'] and turn['content']."),
             )
     return value
 
@@ -98,7 +99,7 @@ def test_make_messages_without_system_is_just_the_user_turn(impl, question):
             continue
         mistake = None
         if got and got[0].get("role") == "system":
-            mistake = (
+            mistake = t(
                 "with system=None there is no system turn: the template adds its default system prompt "
                 "itself. An empty system turn would replace that default with nothing."
             )
@@ -118,9 +119,9 @@ def test_make_messages_puts_the_system_turn_first(impl, system, question):
     if got != expected:
         mistake = None
         if got == expected[::-1]:
-            mistake = "the system turn comes first: it sets up the conversation before the user speaks."
+            mistake = t("the system turn comes first: it sets up the conversation before the user speaks.")
         elif len(got) < 2:
-            mistake = "the system prompt is missing: when `system` is given, it becomes the first turn."
+            mistake = t("the system prompt is missing: when `system` is given, it becomes the first turn.")
         fail(call, repr(got), repr(expected), mistake)
 
 
@@ -132,21 +133,23 @@ def expect_template_string(got, expected, call, tokenizer, messages):
         fail(
             call,
             describe(got),
-            "the prompt as a str",
-            "apply_chat_template tokenizes by default (transformers 5 returns a BatchEncoding); "
-            "ask for the text with tokenize=False.",
+            t("the prompt as a str"),
+            t("apply_chat_template tokenizes by default (transformers 5 returns a BatchEncoding); "
+              "ask for the text with tokenize=False."),
         )
     if got == expected:
         return
     mistake = None
     prompt = generation_prompt(tokenizer)
     if got == live_render(tokenizer, messages, generation_prompt=False):
-        mistake = (
-            f"the generation prompt is missing: the string must end with {prompt!r}, which "
-            "add_generation_prompt=True appends, so that the model's next words are the answer."
+        mistake = t(
+            "the generation prompt is missing: the string must end with {prompt!r}, which "
+            "add_generation_prompt=True appends, so that the model's next words are the answer.",
+            prompt=prompt,
         )
     elif got.startswith(expected) and not got[len(expected):].strip():
-        mistake = f"extra whitespace {got[len(expected):]!r} at the end: the template's string ends with {prompt!r}."
+        mistake = t("extra whitespace {extra!r} at the end: the template's string ends with {prompt!r}.",
+                    extra=got[len(expected):], prompt=prompt)
     fail(call, f"{quoted(got)}\n  ({text_difference(got, expected)})", quoted(expected), mistake)
 
 
@@ -177,8 +180,8 @@ def test_render_chat_uses_the_template_of_the_tokenizer_it_is_given(impl, tokeni
             call,
             quoted(got),
             quoted(expected),
-            "this is Qwen's format built by hand: render_chat must use the tokenizer's own template "
-            "(tokenizer.apply_chat_template), whatever the model.",
+            t("this is Qwen's format built by hand: render_chat must use the tokenizer's own template "
+              "(tokenizer.apply_chat_template), whatever the model."),
         )
     expect_template_string(got, expected, call, other, messages)
 
@@ -202,19 +205,20 @@ def chatml_mistake(got: str, messages, tokenizer) -> str | None:
         no_role_newline = no_role_newline.replace(f"<|im_start|>{role}\n", f"<|im_start|>{role}")
     candidates = [
         (live_render(tokenizer, messages, generation_prompt=False),
-         f"the generation prompt is missing: end with {prompt!r}, the opening of the assistant's turn."),
+         t("the generation prompt is missing: end with {prompt!r}, the opening of the assistant's turn.",
+           prompt=prompt)),
         (expected.replace(default_turn, "", 1) if not starts_with_system else None,
-         f"the default system prompt is missing: when the first turn is not a system turn, the template "
-         f"puts the turn {default_turn!r} first."),
+         t("the default system prompt is missing: when the first turn is not a system turn, the template "
+           "puts the turn {turn!r} first.", turn=default_turn)),
         (default_turn + expected if starts_with_system else None,
-         "the default system turn is only for conversations that do NOT start with their own system turn."),
+         t("the default system turn is only for conversations that do NOT start with their own system turn.")),
         (live_render(tokenizer, without_later) if later else None,
-         "a system turn later in the conversation was dropped: only a FIRST system turn replaces the "
-         "default; a later one is written out in its place like any other turn."),
-        (expected.replace("<|im_end|>\n", "<|im_end|>"), IM_END_NEWLINE),
-        (no_role_newline + prompt, ROLE_NEWLINE),
-        (no_role_newline + prompt.rstrip("\n"), ROLE_NEWLINE),
-        (expected + "\n", f"an extra newline at the end: the string ends with {prompt!r} exactly."),
+         t("a system turn later in the conversation was dropped: only a FIRST system turn replaces the "
+           "default; a later one is written out in its place like any other turn.")),
+        (expected.replace("<|im_end|>\n", "<|im_end|>"), im_end_newline()),
+        (no_role_newline + prompt, role_newline()),
+        (no_role_newline + prompt.rstrip("\n"), role_newline()),
+        (expected + "\n", t("an extra newline at the end: the string ends with {prompt!r} exactly.", prompt=prompt)),
     ]
     for wrong, explanation in candidates:
         if wrong is not None and got == wrong:
@@ -222,24 +226,28 @@ def chatml_mistake(got: str, messages, tokenizer) -> str | None:
     return chatml_heuristics(got, starts_with_system, later, prompt)
 
 
-ROLE_NEWLINE = "the newline after the role is missing: a turn starts '<|im_start|>user\\n', then the content."
-IM_END_NEWLINE = "each turn ends with '<|im_end|>\\n': the newline after <|im_end|> is missing."
+def role_newline() -> str:
+    return t("the newline after the role is missing: a turn starts '<|im_start|>user\\n', then the content.")
+
+
+def im_end_newline() -> str:
+    return t("each turn ends with '<|im_end|>\\n': the newline after <|im_end|> is missing.")
 
 
 def chatml_heuristics(got, starts_with_system, later=(), prompt="<|im_start|>assistant\n"):
     """Name a mistake from what the string lacks, when it matches no single wrong version."""
     if not got.endswith(prompt):
-        return f"the string must end with the generation prompt {prompt!r}."
+        return t("the string must end with the generation prompt {prompt!r}.", prompt=prompt)
     if re.search(r"<\|im_start\|>(system|user|assistant)[^\n]", got):
-        return ROLE_NEWLINE
+        return role_newline()
     if "<|im_end|><|im_start|>" in got:
-        return IM_END_NEWLINE
+        return im_end_newline()
     if not starts_with_system and QWEN_DEFAULT_SYSTEM not in got:
-        return f"the default system prompt {QWEN_DEFAULT_SYSTEM!r} is missing."
+        return t("the default system prompt {default!r} is missing.", default=QWEN_DEFAULT_SYSTEM)
     if later and any(m["content"] and m["content"] not in got for m in later):
-        return "a system turn later in the conversation was dropped."
+        return t("a system turn later in the conversation was dropped.")
     if starts_with_system and QWEN_DEFAULT_SYSTEM in got:
-        return "the default system prompt is only for conversations that do not start with a system turn."
+        return t("the default system prompt is only for conversations that do not start with a system turn.")
     return None
 
 
@@ -250,20 +258,21 @@ def check_chatml(impl, tokenizer, messages):
     if given != messages:
         fail(
             call,
-            f"the right string or not, but the list passed in was changed to {quoted_messages(given)}",
-            "the caller's list left as it was",
-            "build a new list (e.g. [default_turn, *messages]) instead of messages.insert(...): "
-            "the caller still uses that conversation.",
+            t("the right string or not, but the list passed in was changed to {given}",
+              given=quoted_messages(given)),
+            t("the caller's list left as it was"),
+            t("build a new list (e.g. [default_turn, *messages]) instead of messages.insert(...): "
+              "the caller still uses that conversation."),
         )
     if not isinstance(got, str):
-        fail(call, describe(got), "the prompt as a str")
+        fail(call, describe(got), t("the prompt as a str"))
     expected = live_render(tokenizer, messages)
     if got != expected:
         fail(
             call,
             f"{quoted(got)}\n  ({text_difference(got, expected)})",
-            f"what tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) "
-            f"gives: {quoted(expected)}",
+            t("what tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) "
+              "gives: {expected}", expected=quoted(expected)),
             chatml_mistake(got, messages, tokenizer),
         )
 
@@ -275,11 +284,11 @@ def test_chatml_builds_the_notebooks_prompt(impl):
     got = impl.chatml(copy.deepcopy(messages))
     if got != NOTEBOOK_PROMPT:
         if not isinstance(got, str):
-            fail(call, describe(got), "the prompt as a str")
+            fail(call, describe(got), t("the prompt as a str"))
         fail(
             call,
             f"{quoted(got)}\n  ({text_difference(got, NOTEBOOK_PROMPT)})",
-            f"the prompt the notebook printed: {quoted(NOTEBOOK_PROMPT)}",
+            t("the prompt the notebook printed: {prompt}", prompt=quoted(NOTEBOOK_PROMPT)),
             chatml_heuristics(got, starts_with_system=True),
         )
 

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from kata.checks import describe, fail, quoted, quoted_messages
+from kata.i18n import t
 from kata.probes import ForwardRecorder, greedy_reference
 from kata.texts import NOTEBOOK_QUESTION as QUESTION
 from kata.texts import NOTEBOOK_SYSTEM as SYSTEM
@@ -40,9 +41,9 @@ def expect_encoding(enc, call, tokenizer, messages):
         fail(
             call,
             describe(enc),
-            f"a dict with 'input_ids' and 'attention_mask', each a tensor [1, {T}]",
-            "generate needs the attention mask too: return both, e.g. the BatchEncoding the tokenizer "
-            "gives, or a dict."
+            t("a dict with 'input_ids' and 'attention_mask', each a tensor [1, {T}]", T=T),
+            t("generate needs the attention mask too: return both, e.g. the BatchEncoding the tokenizer "
+              "gives, or a dict.")
             if isinstance(enc, torch.Tensor) else None,
         )
     missing = [key for key in ("input_ids", "attention_mask") if key not in enc]
@@ -50,9 +51,9 @@ def expect_encoding(enc, call, tokenizer, messages):
         fail(
             call,
             describe(enc),
-            "a mapping with the keys 'input_ids' and 'attention_mask'",
-            f"{' and '.join(missing)} missing: generate takes both, the ids and the mask that says which "
-            "positions are real tokens.",
+            t("a mapping with the keys 'input_ids' and 'attention_mask'"),
+            t("{missing} missing: generate takes both, the ids and the mask that says which "
+              "positions are real tokens.", missing=t(" and ").join(missing)),
         )
     ids, mask = enc["input_ids"], enc["attention_mask"]
     for key, value in (("input_ids", ids), ("attention_mask", mask)):
@@ -60,36 +61,38 @@ def expect_encoding(enc, call, tokenizer, messages):
             fail(
                 call,
                 f"{key}: {describe(value)}",
-                f"{key} as a torch tensor [1, {T}]",
-                "the tokenizer gives Python lists unless asked for tensors with return_tensors=\"pt\".",
+                t("{key} as a torch tensor [1, {T}]", key=key, T=T),
+                t("the tokenizer gives Python lists unless asked for tensors with return_tensors=\"pt\"."),
             )
         if value.dim() != 2 or value.shape[0] != 1:
             fail(
                 call,
                 f"{key}: {describe(value)}",
-                f"{key} as a batch of one, shape [1, {T}]",
-                "the batch dimension is missing: the model wants [batch, T]." if value.dim() == 1 else None,
+                t("{key} as a batch of one, shape [1, {T}]", key=key, T=T),
+                t("the batch dimension is missing: the model wants [batch, T].") if value.dim() == 1 else None,
             )
     if ids.dtype != torch.long:
-        fail(call, f"input_ids: {describe(ids)}", "integer token ids (torch.long)")
+        fail(call, f"input_ids: {describe(ids)}", t("integer token ids (torch.long)"))
     got_ids = ids.cpu()
     if not torch.equal(got_ids, expected):
         mistake = None
         if torch.equal(got_ids, tokenizer(messages[-1]["content"], return_tensors="pt").input_ids):
-            mistake = "these are the ids of the last question alone, without the chat template around it."
+            mistake = t("these are the ids of the last question alone, without the chat template around it.")
         elif torch.equal(got_ids, live_encoding(tokenizer, messages, generation_prompt=False)["input_ids"]):
-            mistake = "the generation prompt is missing: use add_generation_prompt=True."
+            mistake = t("the generation prompt is missing: use add_generation_prompt=True.")
         fail(
             call,
-            f"input_ids {got_ids.tolist()}, which decode to {quoted(tokenizer.decode(got_ids[0]))}",
-            f"the chat template's ids {expected.tolist()}, which decode to {quoted(tokenizer.decode(expected[0]))}",
+            t("input_ids {ids}, which decode to {text}", ids=got_ids.tolist(),
+              text=quoted(tokenizer.decode(got_ids[0]))),
+            t("the chat template's ids {ids}, which decode to {text}", ids=expected.tolist(),
+              text=quoted(tokenizer.decode(expected[0]))),
             mistake,
         )
     if tuple(mask.shape) != (1, T) or not bool((mask == 1).all()):
         fail(
             call,
             f"attention_mask {mask.tolist()}",
-            f"ones of shape [1, {T}], like input_ids: every position is a real token, none is padding",
+            t("ones of shape [1, {T}], like input_ids: every position is a real token, none is padding", T=T),
         )
     return ids, mask
 
@@ -117,9 +120,9 @@ def test_encode_chat_output_goes_straight_into_generate(impl, model, tokenizer, 
     except Exception as error:  # noqa: BLE001 - the learner should see what generate said
         fail(
             f"model.generate(**enc, do_sample=False, max_new_tokens=4)   # enc = {call}",
-            f"an error: {type(error).__name__}: {error}",
-            "new tokens",
-            "return only 'input_ids' and 'attention_mask' (generate takes them as keyword arguments).",
+            t("an error: {kind}: {error}", kind=type(error).__name__, error=error),
+            t("new tokens"),
+            t("return only 'input_ids' and 'attention_mask' (generate takes them as keyword arguments)."),
         )
     with torch.no_grad():
         reference = model.generate(**live_encoding(tokenizer, messages).to(device), **settings)
@@ -156,21 +159,25 @@ def check_prompt_seen(recorder, call, tokenizer, question, system):
     expected = live_encoding(tokenizer, messages)["input_ids"]
     seen = recorder.first.ids if recorder.first else None
     if seen is None:
-        fail(call, "an answer, but the model never ran", "the model's greedy answer (model.generate)")
+        fail(call, t("an answer, but the model never ran"), t("the model's greedy answer (model.generate)"))
     if seen.shape[0] != 1 or not torch.equal(seen[:1], expected):
         mistake = None
         if torch.equal(seen[:1], tokenizer(question, return_tensors="pt").input_ids):
-            mistake = "the model got the bare question: apply the chat template (encode_chat) first."
+            mistake = t("the model got the bare question: apply the chat template (encode_chat) first.")
         elif system is not None and torch.equal(seen[:1], live_encoding(tokenizer, [turn("user", question)])["input_ids"]):
-            mistake = "the system prompt never reached the model: put `system` into the conversation."
+            mistake = t("the system prompt never reached the model: put `system` into the conversation.")
         elif torch.equal(seen[:1], live_encoding(tokenizer, messages, generation_prompt=False)["input_ids"]):
-            mistake = "the prompt has no generation prompt: use add_generation_prompt=True."
+            mistake = t("the prompt has no generation prompt: use add_generation_prompt=True.")
         fail(
             call,
-            f"an answer, but the model's first input was {quoted(tokenizer.decode(seen[0]))}",
-            f"the chat prompt {quoted(tokenizer.decode(expected[0]))}",
+            t("an answer, but the model's first input was {text}", text=quoted(tokenizer.decode(seen[0]))),
+            t("the chat prompt {text}", text=quoted(tokenizer.decode(expected[0]))),
             mistake,
         )
+
+
+def prompt_came_back() -> str:
+    return t("the prompt came back too: decode only the new ids, the ones after the prompt's length.")
 
 
 def check_answer(impl, model, tokenizer, question, system, max_new_tokens, call, extra_suspects=list):
@@ -181,7 +188,7 @@ def check_answer(impl, model, tokenizer, question, system, max_new_tokens, call,
     with ForwardRecorder(model) as recorder:
         got = impl.answer(model, tokenizer, question, system=system, max_new_tokens=max_new_tokens)
     if not isinstance(got, str):
-        fail(call, describe(got), "the answer as a str", "decode the new ids with tokenizer.decode(...).")
+        fail(call, describe(got), t("the answer as a str"), t("decode the new ids with tokenizer.decode(...)."))
     check_prompt_seen(recorder, call, tokenizer, question, system)
     messages = [turn("user", question)] if system is None else [turn("system", system), turn("user", question)]
     references = []
@@ -191,23 +198,23 @@ def check_answer(impl, model, tokenizer, question, system, max_new_tokens, call,
         references.append((text, out, start))
     text, out, start = references[0]
     suspects = [
-        (tokenizer.decode(out[0, start:]), "special tokens such as <|im_end|> are still in the text: decode "
-         "with skip_special_tokens=True."),
-        (tokenizer.decode(out[0], skip_special_tokens=True), "the prompt came back too: decode only the new "
-         "ids, the ones after the prompt's length."),
+        (tokenizer.decode(out[0, start:]), t("special tokens such as <|im_end|> are still in the text: decode "
+                                             "with skip_special_tokens=True.")),
+        (tokenizer.decode(out[0], skip_special_tokens=True), prompt_came_back()),
         *extra_suspects(),
     ]
     mistake = next((why for wrong, why in suspects if wrong is not None and got.strip() == wrong.strip()), None)
     if mistake is None and question in got:
-        mistake = "the prompt came back too: decode only the new ids, the ones after the prompt's length."
+        mistake = prompt_came_back()
     penalty = model.generation_config.repetition_penalty
     answers = (f"{text!r}" if text == references[1][0] else
-               f"{text!r} (with repetition_penalty=1.0) or {references[1][0]!r} (with the checkpoint's {penalty})")
+               t("{greedy!r} (with repetition_penalty=1.0) or {penalized!r} (with the checkpoint's {penalty})",
+                 greedy=text, penalized=references[1][0], penalty=penalty))
     fail(
         call,
         quoted(got),
-        f"the greedy answer {answers}: model.generate(**enc, do_sample=False, max_new_tokens={max_new_tokens}) "
-        "on the chat prompt, the new tokens only",
+        t("the greedy answer {answers}: model.generate(**enc, do_sample=False, max_new_tokens={max_new_tokens}) "
+          "on the chat prompt, the new tokens only", answers=answers, max_new_tokens=max_new_tokens),
         mistake,
     )
 
@@ -220,8 +227,8 @@ def test_answer_uses_the_chat_template_not_the_plain_prompt(impl, model, tokeniz
     check_answer(
         impl, model, tokenizer, QUESTION, SYSTEM, 12, call,
         extra_suspects=lambda: [(plain_continuation(model, tokenizer, QUESTION, 12),
-                                 "this is how the model continues the PLAIN question; the chat template "
-                                 "makes it answer instead.")],
+                                 t("this is how the model continues the PLAIN question; the chat template "
+                                   "makes it answer instead."))],
     )
 
 
@@ -237,7 +244,7 @@ def test_answer_stops_after_max_new_tokens(impl, model, tokenizer):
     call = f"answer(model, tokenizer, {question!r}, max_new_tokens=3)"
     check_answer(
         impl, model, tokenizer, question, None, 3, call,
-        extra_suspects=lambda: [(text, "this answer is longer: pass max_new_tokens on to generate.")
+        extra_suspects=lambda: [(text, t("this answer is longer: pass max_new_tokens on to generate."))
                                 for text, _, _ in reference_answers(model, tokenizer, [turn("user", question)], 32)],
     )
 
@@ -261,7 +268,8 @@ def test_answer_is_greedy_whatever_the_generation_config_says(impl, model, token
     finally:
         config.temperature = saved
     if failure is not None:
-        if "likely mistake" not in failure:
-            failure += ("\n  likely mistake: the answer was sampled. The checkpoint's generation_config has "
-                        "do_sample=True; pass do_sample=False to generate.")
+        if t("  likely mistake: ") not in failure:  # the label fail() gives a named mistake
+            failure += "\n" + t("  likely mistake: ") + t(
+                "the answer was sampled. The checkpoint's generation_config has do_sample=True; pass "
+                "do_sample=False to generate.")
         pytest.fail(failure, pytrace=False)

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from kata.checks import describe, expect_close, expect_shape, expect_tensor, fail
+from kata.i18n import t
 from kata.probes import input_of
 from kata.texts import NOTEBOOK_QUESTION
 from kata.texts import TYPO_PROMPT as PROMPT  # the original notebook's prompt, typo included
@@ -36,24 +37,27 @@ def test_encode_gives_a_batch_of_one_with_the_tokenizers_ids(impl, tokenizer, de
     ids = expect_tensor(
         impl.encode(tokenizer, text, device),
         call,
-        f"a torch.Tensor of token ids, shape [1, {expected.shape[1]}]",
-        "tokenizer(text) gives Python lists; ask for tensors with return_tensors=\"pt\".",
+        t("a torch.Tensor of token ids, shape [1, {T}]", T=expected.shape[1]),
+        t("tokenizer(text) gives Python lists; ask for tensors with return_tensors=\"pt\"."),
     )
     expect_shape(
         ids,
         expected.shape,
         call,
-        "token ids as a batch of one",
-        {(expected.shape[1],): "a 1-D tensor has no batch dimension; the model wants [batch, T]."},
+        t("token ids as a batch of one"),
+        {(expected.shape[1],): t("a 1-D tensor has no batch dimension; the model wants [batch, T].")},
     )
     if ids.dtype != torch.long:
-        fail(call, describe(ids), "integer token ids (torch.long)", "ids are indices, not numbers to compute with.")
+        mistake = (t("ids are indices, not numbers to compute with: keep them integers.") if ids.is_floating_point() else
+                   t("these ids were converted to {dtype}; token ids are torch.long (int64), as the tokenizer "
+                     "returns them with return_tensors='pt': leave their dtype as it is.", dtype=ids.dtype))
+        fail(call, describe(ids), t("integer token ids (torch.long)"), mistake)
     if not torch.equal(ids.cpu(), expected):
         fail(
             call,
-            f"ids {ids.tolist()}",
-            f"the tokenizer's own ids {expected.tolist()}",
-            "use the tokenizer as it is: Qwen adds no BOS token, so nothing goes before the text.",
+            t("ids {ids}", ids=ids.tolist()),
+            t("the tokenizer's own ids {ids}", ids=expected.tolist()),
+            t("use the tokenizer as it is: Qwen adds no BOS token, so nothing goes before the text."),
         )
 
 
@@ -62,13 +66,13 @@ def test_encode_puts_the_ids_on_the_requested_device(impl, tokenizer):
     # The "meta" device holds shapes without data: it shows whether `device` is honoured even on
     # a machine that has nothing but a CPU.
     target = torch.device("meta")
-    ids = expect_tensor(impl.encode(tokenizer, PROMPT, target), f"encode(tokenizer, {PROMPT!r}, 'meta')", "a tensor")
+    ids = expect_tensor(impl.encode(tokenizer, PROMPT, target), f"encode(tokenizer, {PROMPT!r}, 'meta')", t("a tensor"))
     if ids.device.type != target.type:
         fail(
             f"encode(tokenizer, {PROMPT!r}, device=torch.device('meta'))",
             describe(ids),
-            "a tensor on the device that was passed in (here 'meta')",
-            "the ids stay on the CPU unless you move them: `.to(device)`.",
+            t("a tensor on the device that was passed in (here 'meta')"),
+            t("the ids stay on the CPU unless you move them: `.to(device)`."),
         )
 
 
@@ -84,18 +88,18 @@ def test_hidden_states_come_from_the_transformer_body(impl, model, tokenizer, de
     hidden = expect_tensor(
         impl.hidden_states(model, ids),
         call,
-        f"a tensor [1, {T}, {H}]",
-        "model.model(...) returns an output object; the tensor is its .last_hidden_state.",
+        t("a tensor [1, {T}, {H}]", T=T, H=H),
+        t("model.model(...) returns an output object; the tensor is its .last_hidden_state."),
     )
     expect_shape(
         hidden,
         (1, T, H),
         call,
-        "one hidden_size vector per position",
+        t("one hidden_size vector per position"),
         {
-            (1, T, V): "that is [1, T, vocab_size]: logits from the whole model. Call model.model, "
-            "the body without the head.",
-            (T, H): "the batch dimension is missing; keep [1, T, hidden_size].",
+            (1, T, V): t("that is [1, T, vocab_size]: logits from the whole model. Call model.model, "
+                         "the body without the head."),
+            (T, H): t("the batch dimension is missing; keep [1, T, hidden_size]."),
         },
     )
     with torch.no_grad():
@@ -107,9 +111,9 @@ def test_hidden_states_come_from_the_transformer_body(impl, model, tokenizer, de
         call,
         "model.model(input_ids).last_hidden_state",
         suspects=[
-            (embeddings, "these are the token embeddings, before any decoder layer ran."),
-            (before_norm, "these are the last layer's outputs before the final RMSNorm "
-             "(model.model.norm); last_hidden_state is taken after it."),
+            (embeddings, t("these are the token embeddings, before any decoder layer ran.")),
+            (before_norm, t("these are the last layer's outputs before the final RMSNorm "
+                            "(model.model.norm); last_hidden_state is taken after it.")),
         ],
     )
 
@@ -122,9 +126,9 @@ def logit_suspects(model, hidden, reference):
     with torch.no_grad():
         normed_again = model.lm_head(model.model.norm(hidden))
     return [
-        (torch.softmax(reference.float(), -1), "these are probabilities (softmax); logits are the raw scores."),
-        (torch.log_softmax(reference.float(), -1), "these are log-probabilities; logits are the raw scores."),
-        (normed_again, "the final norm was applied a second time; last_hidden_state is already normalised."),
+        (torch.softmax(reference.float(), -1), t("these are probabilities (softmax); logits are the raw scores.")),
+        (torch.log_softmax(reference.float(), -1), t("these are log-probabilities; logits are the raw scores.")),
+        (normed_again, t("the final norm was applied a second time; last_hidden_state is already normalised.")),
     ]
 
 
@@ -134,15 +138,15 @@ def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokeni
     hidden = live_hidden(model, ids)
     T, V = ids.shape[1], model.config.vocab_size
     call = f"to_logits(model, hidden)   # hidden: the body's output for {PROMPT!r}, shape {list(hidden.shape)}"
-    logits = expect_tensor(impl.to_logits(model, hidden), call, f"a tensor [1, {T}, {V}]")
+    logits = expect_tensor(impl.to_logits(model, hidden), call, t("a tensor [1, {T}, {V}]", T=T, V=V))
     expect_shape(
         logits,
         (1, T, V),
         call,
-        "one score per vocabulary entry (model.config.vocab_size) at every position",
+        t("one score per vocabulary entry (model.config.vocab_size) at every position"),
         {
-            (1, V): "only one position came back; to_logits scores every position.",
-            (T, V): "the batch dimension is missing.",
+            (1, V): t("only one position came back; to_logits scores every position."),
+            (T, V): t("the batch dimension is missing."),
         },
     )
     reference = live_logits(model, ids)
@@ -150,7 +154,7 @@ def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokeni
         logits,
         reference,
         call,
-        "model.lm_head(hidden), which equals model(input_ids).logits",
+        t("model.lm_head(hidden), which equals model(input_ids).logits"),
         suspects=logit_suspects(model, hidden, reference),
     )
 
@@ -160,13 +164,23 @@ def test_to_logits_uses_the_hidden_states_it_is_given(impl, model, device):
     generator = torch.Generator().manual_seed(3)
     hidden = torch.randn(1, 4, model.config.hidden_size, generator=generator).to(device, model.dtype)
     call = "to_logits(model, hidden)   # hidden: random values, shape [1, 4, hidden_size]"
-    logits = expect_tensor(impl.to_logits(model, hidden), call, "a tensor [1, 4, vocab_size]")
+    logits = expect_tensor(impl.to_logits(model, hidden), call, t("a tensor [1, 4, vocab_size]"))
     with torch.no_grad():
         expected = model.lm_head(hidden)
     expect_close(logits, expected, call, "model.lm_head(hidden)", suspects=logit_suspects(model, hidden, expected))
 
 
 # --- task 4: last_token_logits -----------------------------------------------------------------
+
+
+def row_shape_mistakes(T: int, V: int) -> dict:
+    """What each wrong shape of last_token_logits' result (for logits [1, T, V]) says of the mistake."""
+    return {
+        (T, V): t("this is every position of the sequence, [{T}, vocab]: one index (logits[0] or logits[-1]) picks "
+                  "the sequence on the batch axis, not a position. Index both: logits[0, -1].", T=T),
+        (1, V): t("the batch dimension is still there: take sequence 0 too."),
+        (): t("a single number came back: return the whole row of scores."),
+    }
 
 
 @pytest.mark.task("last_token_logits")
@@ -177,28 +191,18 @@ def test_last_token_logits_picks_the_last_position(impl, model):
     row = expect_tensor(
         impl.last_token_logits(logits),
         call,
-        f"the scores of the last position, a tensor [{V}]",
-        "return the whole row of scores, not the id of the best one (that is exercise 04).",
+        t("the scores of the last position, a tensor [{V}]", V=V),
+        t("return the whole row of scores, not the id of the best one (that is exercise 04)."),
     )
-    expect_shape(
-        row,
-        (V,),
-        call,
-        "a 1-D row of scores",
-        {
-            (5, V): "logits[-1] indexes the batch, not the position: index both, logits[0, -1].",
-            (1, V): "the batch dimension is still there: take sequence 0 too.",
-            (): "a single number came back: return the whole row of scores.",
-        },
-    )
+    expect_shape(row, (V,), call, t("a 1-D row of scores"), row_shape_mistakes(logits.shape[1], V))
     expect_close(
         row,
         logits[0, -1],
         call,
-        "logits[0, -1]: the last position",
+        t("logits[0, -1]: the last position"),
         suspects=[
-            (logits[0, 0], "this is the FIRST position; the next token's scores are at the last one."),
-            (torch.softmax(logits[0, -1], -1), "these are probabilities; return the raw scores."),
+            (logits[0, 0], t("this is the FIRST position; the next token's scores are at the last one.")),
+            (torch.softmax(logits[0, -1], -1), t("these are probabilities; return the raw scores.")),
         ],
         rel=1e-6,
     )
@@ -210,11 +214,15 @@ def test_the_four_steps_together_predict_the_models_next_token(impl, model, toke
     ids = tokenizer(PROMPT, return_tensors="pt").input_ids.to(device)
     expected_id = int(live_logits(model, ids)[0, -1].argmax())
     row = impl.last_token_logits(impl.to_logits(model, impl.hidden_states(model, impl.encode(tokenizer, PROMPT, device))))
-    got_id = int(torch.as_tensor(row).float().argmax())
+    call = f"last_token_logits(to_logits(model, hidden_states(model, encode(tokenizer, {PROMPT!r}, device))))"
+    V = model.config.vocab_size
+    row = expect_tensor(row, call, t("the scores of the last position, a tensor [{V}]", V=V))
+    expect_shape(row, (V,), call, t("a 1-D row of scores"), row_shape_mistakes(ids.shape[1], V))
+    got_id = int(row.float().argmax())
     if got_id != expected_id:
         fail(
-            f"last_token_logits(to_logits(model, hidden_states(model, encode(tokenizer, {PROMPT!r}, device))))",
-            f"a row whose best token is {tokenizer.decode([got_id])!r}",
-            f"a row whose best token is {tokenizer.decode([expected_id])!r}, the model's own prediction",
-            "each step passes on its own? Check that every step keeps the batch dimension.",
+            call,
+            t("a row whose best token is {token!r}", token=tokenizer.decode([got_id])),
+            t("a row whose best token is {token!r}, the model's own prediction", token=tokenizer.decode([expected_id])),
+            t("each step passes on its own? Check that every step keeps the batch dimension."),
         )

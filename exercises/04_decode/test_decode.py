@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from kata.checks import describe, fail
+from kata.i18n import t
 from kata.probes import ForwardRecorder, eos_ids, greedy_reference
 from kata.texts import FRANCE_PROMPT as FRANCE
 from kata.texts import NOTEBOOK_QUESTION, PENALTY_PROMPT, notebook_chat
@@ -88,24 +89,25 @@ def shorten(text: str, limit: int = 60) -> str:
 
 def check_argmax(got, logits, call):
     expected = best_ids(logits)
+    an_int = t("a Python int, the id {id}", id=expected[0])
+    not_max = t("this is the highest score itself, not its index: use argmax, not max.")
     if isinstance(got, torch.Tensor):
-        fail(call, describe(got), f"a Python int, the id {expected[0]}",
-             "a 0-d tensor is not an int: turn it into a Python int with int(...) or .item().")
+        fail(call, describe(got), an_int,
+             t("a 0-d tensor is not an int: turn it into a Python int with int(...) or .item()."))
     if isinstance(got, list):
-        fail(call, describe(got), f"a Python int, the id {expected[0]}",
-             "one id, not a list: a Python int (int(logits.argmax())).")
+        fail(call, describe(got), an_int, t("one id, not a list: a Python int (int(logits.argmax()))."))
     if isinstance(got, bool) or not isinstance(got, int):
         mistake = None
         if isinstance(got, float) and got == float(logits.max()):
-            mistake = "this is the highest score itself, not its index: use argmax, not max."
-        fail(call, describe(got), f"a Python int, the id {expected[0]}", mistake)
+            mistake = not_max
+        fail(call, describe(got), an_int, mistake)
     if got not in expected:
         mistake = None
         if got == int(logits.argmin()):
-            mistake = "this is the index of the LOWEST score (argmin); the next token is the highest (argmax)."
+            mistake = t("this is the index of the LOWEST score (argmin); the next token is the highest (argmax).")
         elif got == int(logits.max()):
-            mistake = "this is the highest score itself, not its index: use argmax, not max."
-        fail(call, f"{got}", f"{expected[0]}, the index of the highest score", mistake)
+            mistake = not_max
+        fail(call, f"{got}", t("{id}, the index of the highest score", id=expected[0]), mistake)
 
 
 @pytest.mark.task("argmax_token")
@@ -135,10 +137,10 @@ def test_next_token_is_the_models_most_likely_token_as_text(impl, model, tokeniz
     first_row, last_row = live_rows(model, tokenizer, prompt)
     ids = best_ids(last_row)
     accepted = [tokenizer.decode([i]) for i in ids]
-    expected = f"{accepted[0]!r}, tokenizer.decode([id]) of the argmax of model(input_ids).logits[0, -1]"
+    expected = t("{token!r}, tokenizer.decode([id]) of the argmax of model(input_ids).logits[0, -1]", token=accepted[0])
     got = impl.next_token(model, tokenizer, prompt)
     if isinstance(got, (int, torch.Tensor)) and not isinstance(got, bool):
-        fail(call, describe(got), expected, "that is the token id; turn it into text with tokenizer.decode([id]).")
+        fail(call, describe(got), expected, t("that is the token id; turn it into text with tokenizer.decode([id])."))
     if not isinstance(got, str):
         fail(call, describe(got), expected)
     if got in accepted:
@@ -147,16 +149,16 @@ def test_next_token_is_the_models_most_likely_token_as_text(impl, model, tokeniz
     pieces = [tokenizer.convert_ids_to_tokens(i) for i in ids]
     first = tokenizer.decode([int(first_row.argmax())])
     if got in pieces:
-        mistake = (
+        mistake = t(
             "convert_ids_to_tokens gives the vocabulary entry in its byte-level form (Ġ stands for a "
             "space, other bytes look garbled); tokenizer.decode([id]) turns the bytes back into text."
         )
     elif got in [a.strip() for a in accepted] and got not in accepted:
-        mistake = "the leading space is part of the token: keep it (no .strip()); ' Paris' is not 'Paris'."
+        mistake = t("the leading space is part of the token: keep it (no .strip()); ' Paris' is not 'Paris'.")
     elif any(got.endswith(a) and len(got) > len(a) for a in accepted):
-        mistake = "return only the new token, not the prompt with it."
+        mistake = t("return only the new token, not the prompt with it.")
     elif got == first:
-        mistake = "this is the prediction at the FIRST position; the next token comes from the last, logits[0, -1]."
+        mistake = t("this is the prediction at the FIRST position; the next token comes from the last, logits[0, -1].")
     fail(call, repr(got), expected, mistake)
 
 
@@ -169,35 +171,36 @@ def check_top_k(got, model, tokenizer, prompt, k, call):
     probs = torch.softmax(logits, dim=-1)
     wide = torch.topk(probs, min(k + 16, probs.shape[0]))  # beyond k too, in case of ties
     values, ids = wide.values.tolist(), wide.indices.tolist()
-    expected = f"{k} (token, probability) pairs, most likely first: {[(tokenizer.decode([i]), round(p, 4)) for p, i in zip(values[:k], ids[:k])]}"
+    expected = t("{k} (token, probability) pairs, most likely first: {pairs}", k=k,
+                 pairs=[(tokenizer.decode([i]), round(p, 4)) for p, i in zip(values[:k], ids[:k])])
 
     if not isinstance(got, (list, tuple)):
         fail(call, describe(got), expected)
     if len(got) != k:
         fail(call, describe(got), expected,
-             f"k={k} was asked for and {len(got)} came back: return exactly k pairs (torch.topk(probs, k)).")
+             t("k={k} was asked for and {n} came back: return exactly k pairs (torch.topk(probs, k)).", k=k, n=len(got)))
     for item in got:
         if not (isinstance(item, (list, tuple)) and len(item) == 2):
-            fail(call, f"an item {describe(item)}", expected, "each item is a pair (token text, probability).")
+            fail(call, t("an item {item}", item=describe(item)), expected, t("each item is a pair (token text, probability)."))
         text, p = item
         if not isinstance(text, str):
-            fail(call, f"a pair whose token is {describe(text)}", expected,
-                 "give the token as text: tokenizer.decode([id]).")
+            fail(call, t("a pair whose token is {token}", token=describe(text)), expected,
+                 t("give the token as text: tokenizer.decode([id])."))
         if isinstance(p, torch.Tensor) or isinstance(p, bool) or not isinstance(p, float):
-            fail(call, f"a pair whose probability is {describe(p)}", expected,
-                 "probabilities must be Python floats: .item() or .tolist() turn tensors into numbers.")
+            fail(call, t("a pair whose probability is {p}", p=describe(p)), expected,
+                 t("probabilities must be Python floats: .item() or .tolist() turn tensors into numbers."))
 
     got_p = [p for _, p in got]
     if any(p < 0 or p > 1 for p in got_p):
-        fail(call, f"numbers {[round(p, 3) for p in got_p]}", expected,
-             "these are logits, not probabilities: turn scores into probabilities with torch.softmax(logits, dim=-1).")
+        fail(call, t("numbers {values}", values=[round(p, 3) for p in got_p]), expected,
+             t("these are logits, not probabilities: turn scores into probabilities with torch.softmax(logits, dim=-1)."))
     if sum(got_p) > 1 + 1e-2:
-        fail(call, f"probabilities that sum to {sum(got_p):.3f}", expected,
-             "k probabilities of one distribution cannot sum to more than 1: take the softmax over the "
-             "vocabulary axis (dim=-1) of the last position's logits, not over the batch or the positions.")
+        fail(call, t("probabilities that sum to {total:.3f}", total=sum(got_p)), expected,
+             t("k probabilities of one distribution cannot sum to more than 1: take the softmax over the "
+               "vocabulary axis (dim=-1) of the last position's logits, not over the batch or the positions."))
     if any(a < b for a, b in zip(got_p, got_p[1:])):
-        fail(call, f"probabilities in this order: {[round(p, 4) for p in got_p]}", expected,
-             "most likely first: torch.topk returns the largest first; sorted(...) is ascending unless reverse=True.")
+        fail(call, t("probabilities in this order: {values}", values=[round(p, 4) for p in got_p]), expected,
+             t("most likely first: torch.topk returns the largest first; sorted(...) is ascending unless reverse=True."))
 
     def near(a, b):
         return abs(a - b) <= 1e-3 + 1e-2 * abs(b)
@@ -206,21 +209,21 @@ def check_top_k(got, model, tokenizer, prompt, k, call):
         mistake = None
         renormalised = [p / sum(values[:k]) for p in values[:k]]
         if all(near(a, b) for a, b in zip(got_p, renormalised)):
-            mistake = (
+            mistake = t(
                 "these are renormalised over the k best only (they sum to 1); the probabilities are the "
                 "softmax over the whole vocabulary, so the k of them sum to less than 1."
             )
-        fail(call, f"probabilities {[round(p, 4) for p in got_p]}", expected, mistake)
+        fail(call, t("probabilities {values}", values=[round(p, 4) for p in got_p]), expected, mistake)
     for position, (text, _p) in enumerate(got):
         # Right: the token at this rank, or one that ties with it (bf16 scores tie; rounding may too).
         candidates = {tokenizer.decode([i]) for v, i in zip(values, ids) if abs(v - values[position]) <= 1e-2 * values[position]}
         if text not in candidates:
             mistake = None
             if text in {tokenizer.convert_ids_to_tokens(i) for i in ids}:
-                mistake = "convert_ids_to_tokens gives the byte-level vocabulary entry; tokenizer.decode([id]) gives text."
+                mistake = t("convert_ids_to_tokens gives the byte-level vocabulary entry; tokenizer.decode([id]) gives text.")
             elif text in {c.strip() for c in candidates}:
-                mistake = "keep the leading space: the token is decoded exactly as it reads in text."
-            fail(call, f"token {text!r} at rank {position + 1}", expected, mistake)
+                mistake = t("keep the leading space: the token is decoded exactly as it reads in text.")
+            fail(call, t("token {token!r} at rank {rank}", token=text, rank=position + 1), expected, mistake)
 
 
 @pytest.mark.task("top_k_next")
@@ -257,12 +260,15 @@ def went_on_after_eos(model, tokenizer, eos_id) -> str:
     eos = tokenizer.decode([eos_id])
     listed = f"model.generation_config.eos_token_id = {model.generation_config.eos_token_id}"
     if eos_id != tokenizer.eos_token_id:
-        return (
-            f"the loop went on after {eos!r} (id {eos_id}). It is not tokenizer.eos_token_id "
-            f"({tokenizer.eos_token!r}, id {tokenizer.eos_token_id}), but it is one of the model's eos ids, "
-            f"{listed}: stop right after any of them."
+        return t(
+            "the loop went on after {eos!r} (id {eos_id}). It is not tokenizer.eos_token_id "
+            "({tokenizer_eos!r}, id {tokenizer_eos_id}), but it is one of the model's eos ids, "
+            "{listed}: stop right after any of them.",
+            eos=eos, eos_id=eos_id, tokenizer_eos=tokenizer.eos_token, tokenizer_eos_id=tokenizer.eos_token_id,
+            listed=listed,
         )
-    return f"the loop went on after the eos token {eos!r} (id {eos_id}): stop right after any id in {listed}."
+    return t("the loop went on after the eos token {eos!r} (id {eos_id}): stop right after any id in {listed}.",
+             eos=eos, eos_id=eos_id, listed=listed)
 
 
 def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
@@ -271,16 +277,17 @@ def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
     ref = reference_ids(model, tokenizer, prompt, max_new_tokens)
     ref_text = tokenizer.decode(ref, skip_special_tokens=True)
     ended_by_eos = bool(ref) and ref[-1] in eos_ids(model)
-    how = (f"it ends with the eos token {tokenizer.decode(ref[-1:])!r} after {len(ref)} token(s)" if ended_by_eos
-           else f"{len(ref)} new token(s), cut by max_new_tokens")
-    expected = (f"{ref_text!r}: the new text of model.generate(do_sample=False, repetition_penalty=1.0, "
-                f"use_cache=False) decoded with skip_special_tokens=True ({how})")
+    how = (t("it ends with the eos token {eos!r} after {n} token(s)", eos=tokenizer.decode(ref[-1:]), n=len(ref))
+           if ended_by_eos else t("{n} new token(s), cut by max_new_tokens", n=len(ref)))
+    expected = t("{text!r}: the new text of model.generate(do_sample=False, repetition_penalty=1.0, "
+                 "use_cache=False) decoded with skip_special_tokens=True ({how})", text=ref_text, how=how)
 
     got, lengths = positions_per_call(model, lambda: impl.greedy_generate(model, tokenizer, prompt, max_new_tokens))
     T = encode(model, tokenizer, prompt).input_ids.shape[1]
-    calls = f"the model ran {len(lengths)} time(s), on {lengths} positions"
+    calls = t("the model ran {n} time(s), on {lengths} positions", n=len(lengths), lengths=lengths)
     if isinstance(got, (list, torch.Tensor)):
-        fail(call, describe(got), expected, "return text: decode the new ids with tokenizer.decode(ids, skip_special_tokens=True).")
+        fail(call, describe(got), expected,
+             t("return text: decode the new ids with tokenizer.decode(ids, skip_special_tokens=True)."))
     if not isinstance(got, str):
         fail(call, describe(got), expected)
 
@@ -288,32 +295,35 @@ def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
         mistake = None
         prompt_text = tokenizer.decode(encode(model, tokenizer, prompt).input_ids[0], skip_special_tokens=True)
         if got == tokenizer.decode(ref):
-            mistake = "the eos token is in the text: decode the new ids with skip_special_tokens=True."
+            mistake = t("the eos token is in the text: decode the new ids with skip_special_tokens=True.")
         elif len(got) > len(ref_text) and got.endswith(ref_text) and (prompt in got or prompt_text.strip() in got):
-            mistake = "return the new text only, without the prompt in front of it."
+            mistake = t("return the new text only, without the prompt in front of it.")
         elif len(lengths) > 1 and all(n == 1 for n in lengths[1:]):
-            mistake = (
-                f"after the first step only the newest token went in ({calls}). Without a KV cache the "
+            mistake = t(
+                "after the first step only the newest token went in ({calls}). Without a KV cache the "
                 "model then sees that one token alone and forgets the prompt: feed the whole sequence "
-                "(prompt + every token so far) at every step."
+                "(prompt + every token so far) at every step.", calls=calls,
             )
         elif ended_by_eos and got.startswith(ref_text):
             mistake = went_on_after_eos(model, tokenizer, ref[-1])
         elif not ended_by_eos and got.startswith(ref_text):
-            mistake = f"too many tokens ({calls}): at most max_new_tokens={max_new_tokens} new tokens."
+            mistake = t("too many tokens ({calls}): at most max_new_tokens={max_new_tokens} new tokens.",
+                        calls=calls, max_new_tokens=max_new_tokens)
         elif ref_text.startswith(got):
-            mistake = (f"too few tokens ({calls}): the loop stops early; it should make {len(ref)} new token(s) "
-                       f"for max_new_tokens={max_new_tokens}. An off-by-one in the loop?")
+            mistake = t("too few tokens ({calls}): the loop stops early; it should make {n} new token(s) "
+                        "for max_new_tokens={max_new_tokens}. An off-by-one in the loop?",
+                        calls=calls, n=len(ref), max_new_tokens=max_new_tokens)
         else:
             penalised = reference_ids(model, tokenizer, prompt, max_new_tokens, plain=False)
             if got == tokenizer.decode(penalised, skip_special_tokens=True):
-                mistake = (
+                mistake = t(
                     "this is model.generate(do_sample=False) with the checkpoint's own generation config, "
-                    f"which applies repetition_penalty={model.generation_config.repetition_penalty}: it is not a "
-                    "plain argmax loop. Take the argmax of the raw logits yourself (or pass repetition_penalty=1.0)."
+                    "which applies repetition_penalty={penalty}: it is not a plain argmax loop. Take the argmax "
+                    "of the raw logits yourself (or pass repetition_penalty=1.0).",
+                    penalty=model.generation_config.repetition_penalty,
                 )
             else:
-                mistake = (
+                mistake = t(
                     "at every step: the whole sequence through the model, the argmax of the last position's "
                     "logits, append, repeat. (model.generate would sample by default: the generation config "
                     "has do_sample=True, and it applies a repetition penalty.)"
@@ -323,27 +333,29 @@ def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
     wanted = [T + i for i in range(len(ref))]
     if lengths != wanted:
         if not lengths:
-            mistake = "the model never ran (counted at model.model.embed_tokens): run model(input_ids) at every step."
+            mistake = t("the model never ran (counted at model.model.embed_tokens): run model(input_ids) at every step.")
         elif len(lengths) > 1 and all(n == 1 for n in lengths[1:]):
-            mistake = (
+            mistake = t(
                 "the KV cache was used (one new position per step after the first). This exercise wants the "
                 "uncached loop: the whole sequence through the model at every step, use_cache=False. "
                 "Exercise 05_kv_cache adds the cache."
             )
         elif len(lengths) > len(wanted) + 1 and lengths[: len(wanted)] == wanted and ended_by_eos:
-            mistake = went_on_after_eos(model, tokenizer, ref[-1]) + " (The extra tokens decode to nothing.)"
+            mistake = t("{explanation} (The extra tokens decode to nothing.)",
+                        explanation=went_on_after_eos(model, tokenizer, ref[-1]))
         elif len(lengths) > len(wanted) and lengths[: len(wanted)] == wanted:
-            mistake = (
-                f"{len(lengths)} model calls for {len(ref)} new token(s): one forward pass per new token; "
-                "stop right after the eos token or the last allowed token, with no extra step."
+            mistake = t(
+                "{runs} model calls for {n} new token(s): one forward pass per new token; "
+                "stop right after the eos token or the last allowed token, with no extra step.",
+                runs=len(lengths), n=len(ref),
             )
         else:
-            mistake = (
+            mistake = t(
                 "one forward pass per new token, each on the whole sequence so far (T, T+1, T+2, ...). Keep the "
                 "ids and append to them: re-encoding decoded text can split it into different tokens."
             )
         fail(call + "   # positions fed to the model at each step",
-             f"{lengths}", f"{wanted} (prompt of {T} tokens, then one more each step)", mistake)
+             f"{lengths}", t("{wanted} (prompt of {T} tokens, then one more each step)", wanted=wanted, T=T), mistake)
     return ref
 
 
@@ -371,9 +383,9 @@ def test_generate_do_sample_false_is_not_a_plain_argmax_loop(impl, model, tokeni
     fail(
         "model.generate(do_sample=False, use_cache=False) with the checkpoint's generation config, on "
         f"{[p for p, _ in PENALTY_CANDIDATES]}",
-        "the same tokens as with repetition_penalty=1.0 on every prompt",
-        f"at least one prompt where repetition_penalty={model.generation_config.repetition_penalty} "
-        "(model.generation_config) changes the greedy text",
-        "nothing on your side: the demonstration found no prompt where the penalty changes this model's "
-        "text. That is a defect of the course, not of your code; please report it.",
+        t("the same tokens as with repetition_penalty=1.0 on every prompt"),
+        t("at least one prompt where repetition_penalty={penalty} (model.generation_config) changes the greedy text",
+          penalty=model.generation_config.repetition_penalty),
+        t("nothing on your side: the demonstration found no prompt where the penalty changes this model's "
+          "text. That is a defect of the course, not of your code; please report it."),
     )

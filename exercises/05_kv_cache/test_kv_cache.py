@@ -14,6 +14,7 @@ import torch
 from transformers import Cache
 
 from kata.checks import close, describe, difference, expect_shape, expect_tensor, fail
+from kata.i18n import t
 from kata.probes import ForwardRecorder, divergence, eos_ids, greedy_reference, short_list
 from kata.texts import PENALTY_PROMPT, notebook_chat
 
@@ -47,42 +48,42 @@ def ids_and_text(tokenizer, ids: list[int]) -> str:
 
 def expect_pair(result, call):
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(call, describe(result), "a pair (logits, cache)", "return both: `return logits, cache`.")
+        fail(call, describe(result), t("a pair (logits, cache)"), t("return both: `return logits, cache`."))
     return result
 
 
 def expect_logits_and_cache(result, call, B, V, what, wrong_shapes):
     """(logits [B, V], cache): a pair whose first item is a tensor of the right shape."""
     logits, cache = expect_pair(result, call)
-    logits = expect_tensor(logits, call, f"logits as a tensor [{B}, {V}]",
-                           "the first item must be the logits tensor (out.logits[...]), not the output object.")
+    logits = expect_tensor(logits, call, t("logits as a tensor [{B}, {V}]", B=B, V=V),
+                           t("the first item must be the logits tensor (out.logits[...]), not the output object."))
     expect_shape(logits, (B, V), f"{call}  -> logits", what, wrong_shapes)
     return logits, cache
 
 
-def expect_cache(cache, call, length, what):
+def expect_cache(cache, call, length, why):
+    """``why(got)``: what a cache of ``got`` positions instead of ``length`` says of the mistake."""
     if cache is None:
-        fail(
-            call,
-            "(logits, None): no cache came back",
-            f"(logits, cache) with the model's Cache holding {length} positions",
-            "call the model with use_cache=True and return its output's .cache field.",
-        )
+        fail(call, t("(logits, None): no cache came back"),
+             t("(logits, cache) with the model's Cache holding {length} positions", length=length),
+             t("call the model with use_cache=True and return its output's .cache field."))
     if isinstance(cache, (tuple, list)):
-        fail(
-            call,
-            f"(logits, {describe(cache)})",
-            "(logits, cache) with a transformers Cache object (a DynamicCache)",
-            "a tuple of per-layer (keys, values) tensors is the old, legacy cache format; transformers 5 "
-            "no longer accepts it as a cache. Return the Cache object itself: out.cache.",
-        )
+        fail(call, f"(logits, {describe(cache)})",
+             t("(logits, cache) with a transformers Cache object (a DynamicCache)"),
+             t("a tuple of per-layer (keys, values) tensors is the old, legacy cache format; transformers 5 "
+               "no longer accepts it as a cache. Return the Cache object itself: out.cache."))
     if not isinstance(cache, Cache):
-        fail(call, f"(logits, {describe(cache)})", "(logits, cache) with a transformers Cache (a DynamicCache)",
-             "return the output's .cache field, the object the model filled.")
+        fail(call, f"(logits, {describe(cache)})", t("(logits, cache) with a transformers Cache (a DynamicCache)"),
+             t("return the output's .cache field, the object the model filled."))
     got = cache.get_seq_length()
     if got != length:
-        fail(call, f"a cache holding {got} positions (cache.get_seq_length())", f"a cache holding {length} positions",
-             what.format(got=got))
+        fail(call, t("a cache holding {got} positions (cache.get_seq_length())", got=got),
+             t("a cache holding {length} positions", length=length), why(got))
+
+
+def differs(value, ref) -> str:
+    return t("{value} whose values differ from transformers' by up to {diff:.3g}", value=describe(value),
+             diff=difference(value, ref))
 
 
 # --- task 1: prefill ---------------------------------------------------------------------------
@@ -96,14 +97,14 @@ def test_prefill_returns_the_last_positions_logits_and_a_filled_cache(impl, mode
     call = f"prefill(model, input_ids)   # input_ids: shape [{B}, {T}]"
     logits, cache = expect_logits_and_cache(
         impl.prefill(model, ids), call, B, V,
-        "the last position's scores for every sequence in the batch",
+        t("the last position's scores for every sequence in the batch"),
         {
-            (B, T, V): "these are the scores of ALL positions; the next token is chosen from the last one only: "
-            "logits[:, -1].",
-            (B, 1, V): "the position axis is still there; index it (logits[:, -1]) instead of slicing "
-            "(logits[:, -1:]).",
-            (V,): "the batch dimension is gone; keep [batch, vocab]: logits[:, -1], not logits[0, -1].",
-            (T, V): "the batch dimension is gone and all positions are there; take logits[:, -1].",
+            (B, T, V): t("these are the scores of ALL positions; the next token is chosen from the last one only: "
+                         "logits[:, -1]."),
+            (B, 1, V): t("the position axis is still there; index it (logits[:, -1]) instead of slicing "
+                         "(logits[:, -1:])."),
+            (V,): t("the batch dimension is gone; keep [batch, vocab]: logits[:, -1], not logits[0, -1]."),
+            (T, V): t("the batch dimension is gone and all positions are there; take logits[:, -1]."),
         },
     )
     with torch.no_grad():
@@ -111,14 +112,13 @@ def test_prefill_returns_the_last_positions_logits_and_a_filled_cache(impl, mode
     if not close(logits, full[:, -1]):
         mistake = None
         if close(logits, full[:, 0]):
-            mistake = "these are the scores of the FIRST position; the next token's scores are at the last one."
+            mistake = t("these are the scores of the FIRST position; the next token's scores are at the last one.")
         elif close(logits, torch.softmax(full[:, -1].float(), -1)):
-            mistake = "these are probabilities (softmax); return the raw scores."
-        fail(f"{call}  -> logits",
-             f"{describe(logits)} whose values differ from transformers' by up to {difference(logits, full[:, -1]):.3g}",
-             "model(input_ids).logits[:, -1]: the last position's scores", mistake)
-    expect_cache(cache, f"{call}  -> cache", T,
-                 "after the prefill the cache holds one key/value entry per prompt position ({got} instead).")
+            mistake = t("these are probabilities (softmax); return the raw scores.")
+        fail(f"{call}  -> logits", differs(logits, full[:, -1]),
+             t("model(input_ids).logits[:, -1]: the last position's scores"), mistake)
+    expect_cache(cache, f"{call}  -> cache", T, lambda got: t(
+        "after the prefill the cache holds one key/value entry per prompt position ({got} instead).", got=got))
 
 
 # --- task 2: decode_step ------------------------------------------------------------------------
@@ -134,9 +134,8 @@ def check_step_logits(logits, call, cached_ref, full_ref, suspects):
     if close(logits, cached_ref) or close(logits, full_ref):
         return
     mistake = next((why for wrong, why in suspects if close(logits, wrong)), None)
-    fail(call, f"{describe(logits)} whose values differ from transformers' by up to {difference(logits, full_ref):.3g}",
-         "the scores the model gives at this position when it sees the whole sequence "
-         "(model(all_ids).logits[:, -1])", mistake)
+    fail(call, differs(logits, full_ref), t("the scores the model gives at this position when it sees the whole "
+                                            "sequence (model(all_ids).logits[:, -1])"), mistake)
 
 
 @pytest.mark.task("decode_step")
@@ -157,33 +156,33 @@ def test_decode_step_feeds_one_position_and_grows_the_cache_by_one(impl, model, 
         result = impl.decode_step(model, new, cache)
     logits, grown = expect_logits_and_cache(
         result, call, B, V,
-        "the scores for the next token of every sequence",
+        t("the scores for the next token of every sequence"),
         {
-            (B, 1, V): "the position axis is still there; index it (logits[:, -1]) instead of keeping "
-            "[batch, 1, vocab].",
-            (V,): "the batch dimension is gone; keep [batch, vocab]: logits[:, -1], not logits[0, -1].",
+            (B, 1, V): t("the position axis is still there; index it (logits[:, -1]) instead of keeping "
+                         "[batch, 1, vocab]."),
+            (V,): t("the batch dimension is gone; keep [batch, vocab]: logits[:, -1], not logits[0, -1]."),
         },
     )
     if sum(watch.positions) != 1:
-        fail(call, f"{sum(watch.positions)} positions per sequence went through the model "
-             f"(calls: {short_list(watch.positions)})",
-             "exactly 1: only the new token; the earlier positions are read from the cache",
-             "feed token_ids (shape [batch, 1]) once, together with cache=cache.")
+        fail(call, t("{n} positions per sequence went through the model (calls: {calls})",
+                     n=sum(watch.positions), calls=short_list(watch.positions)),
+             t("exactly 1: only the new token; the earlier positions are read from the cache"),
+             t("feed token_ids (shape [batch, 1]) once, together with cache=cache."))
     check_step_logits(
         logits,
         f"{call}  -> logits",
         cached_ref,
         full_ref,
         [
-            (no_context, "the model saw only the new token, without the earlier positions: pass cache=cache so "
-             "its attention can read the prompt's keys and values."),
-            (position_zero, "the new token was given position 0; it sits at position T (the cache length). Let the "
-             "model work it out from the cache: do not pass position_ids."),
+            (no_context, t("the model saw only the new token, without the earlier positions: pass cache=cache so "
+                           "its attention can read the prompt's keys and values.")),
+            (position_zero, t("the new token was given position 0; it sits at position T (the cache length). Let "
+                              "the model work it out from the cache: do not pass position_ids.")),
         ],
     )
-    expect_cache(grown, f"{call}  -> cache", T + 1,
-                 "the returned cache must be the one you were given, grown by one position "
-                 f"({T} prompt positions + 1 = {T + 1}); it holds {{got}}.")
+    expect_cache(grown, f"{call}  -> cache", T + 1, lambda got: t(
+        "the returned cache must be the one you were given, grown by one position "
+        "({T} prompt positions + 1 = {n}); it holds {got}.", T=T, n=T + 1, got=got))
 
 
 @pytest.mark.task("decode_step")
@@ -202,11 +201,11 @@ def test_decode_steps_in_a_row_match_the_full_sequence(impl, model, tokenizer, d
             full_ref = model(ids).logits[:, -1]
             cached_ref = model(new, cache=ref_cache).logits[:, -1]
         logits, cache = expect_pair(impl.decode_step(model, new, cache), call)
-        logits = expect_tensor(logits, call, "logits as a tensor [1, vocab_size]")
-        expect_shape(logits, full_ref.shape, f"{call}  -> logits", "the scores for the next token")
+        logits = expect_tensor(logits, call, t("logits as a tensor [1, vocab_size]"))
+        expect_shape(logits, full_ref.shape, f"{call}  -> logits", t("the scores for the next token"))
         check_step_logits(logits, f"{call}  -> logits", cached_ref, full_ref, [])
         expect_cache(cache, f"{call}  -> cache", T + step,
-                     "each step adds exactly one position to the cache; it holds {got}.")
+                     lambda got: t("each step adds exactly one position to the cache; it holds {got}.", got=got))
         new = full_ref.argmax(-1, keepdim=True)
 
 
@@ -251,12 +250,12 @@ def check_cost(name, call, positions, T, k, cached):
             return
         total = f"{T} + {k - 1} = {T + k - 1}"
         if any(p > 1 for p in positions[1:]):
-            mistake = ("steps after the prefill fed more than the new token: that recomputes the prefix the cache "
-                       "already holds. Feed only the newest token ([1, 1]) with cache=cache.")
+            mistake = t("steps after the prefill fed more than the new token: that recomputes the prefix the "
+                        "cache already holds. Feed only the newest token ([1, 1]) with cache=cache.")
         elif positions and positions[0] != T:
-            mistake = f"the prompt should go through the model in ONE prefill call of all {T} positions."
+            mistake = t("the prompt should go through the model in ONE prefill call of all {T} positions.", T=T)
         else:
-            mistake = "one prefill, then one model call per new token except the last (nothing uses its logits)."
+            mistake = t("one prefill, then one model call per new token except the last (nothing uses its logits).")
     else:
         expected = list(range(T, T + k))
         if positions in (expected, expected + [T + k]):
@@ -264,13 +263,13 @@ def check_cost(name, call, positions, T, k, cached):
         terms = " + ".join(map(str, expected[:3])) + (" + ..." if k > 4 else "") + (f" + {T + k - 1}" if k > 3 else "")
         total = f"{terms} = {sum(expected)}"
         if any(p == 1 for p in positions[1:]):
-            mistake = ("this one must recompute: every step runs the WHOLE sequence so far through the model, "
-                       "without a cache; it is the baseline the cache is measured against.")
+            mistake = t("this one must recompute: every step runs the WHOLE sequence so far through the model, "
+                        "without a cache; it is the baseline the cache is measured against.")
         else:
-            mistake = "one model call per new token, each on the prompt plus every token generated so far."
-    fail(call, f"{k} new tokens; the model ran {len(positions)} times on these numbers of positions: "
-         f"{short_list(positions)}",
-         f"positions per call {short_list(expected)} ({total} in all)", mistake)
+            mistake = t("one model call per new token, each on the prompt plus every token generated so far.")
+    fail(call, t("{k} new tokens; the model ran {runs} times on these numbers of positions: {positions}",
+                 k=k, runs=len(positions), positions=short_list(positions)),
+         t("positions per call {expected} ({total} in all)", expected=short_list(expected), total=total), mistake)
 
 
 def check_tokens(model, tokenizer, prompt_ids, call, got, ref, max_new_tokens, eos, reference):
@@ -280,30 +279,32 @@ def check_tokens(model, tokenizer, prompt_ids, call, got, ref, max_new_tokens, e
     mistake = None
     ends_with_eos = bool(ref) and ref[-1] in stop_ids and len(ref) <= max_new_tokens
     if len(got) > max_new_tokens:
-        mistake = f"at most max_new_tokens={max_new_tokens} new ids may come back."
+        mistake = t("at most max_new_tokens={n} new ids may come back.", n=max_new_tokens)
     elif ends_with_eos and len(got) > len(ref) and got[:len(ref)] == ref:
-        mistake = f"it kept going after the eos token {ref[-1]}: stop right after producing an eos id."
+        mistake = t("it kept going after the eos token {id}: stop right after producing an eos id.", id=ref[-1])
         if not isinstance(eos, int):
-            where = "" if eos.index(ref[-1]) == 0 else f", and {ref[-1]} is not the first of them"
-            mistake += (f" Here eos_token_id is a list ({eos}; model.generation_config.eos_token_id is one too"
-                        f"{where}): stop at any of its ids.")
+            where = "" if eos.index(ref[-1]) == 0 else t(", and {id} is not the first of them", id=ref[-1])
+            mistake += t(" Here eos_token_id is a list ({eos}; model.generation_config.eos_token_id is one too"
+                         "{where}): stop at any of its ids.", eos=eos, where=where)
     elif ends_with_eos and got == ref[:-1]:
-        mistake = (f"the eos token {ref[-1]} was dropped; like generate(), include it as the last new id, "
-                   "then stop.")
+        mistake = t("the eos token {id} was dropped; like generate(), include it as the last new id, then stop.",
+                    id=ref[-1])
     elif (eos is None and got and len(got) < len(ref) and got == ref[:len(got)] and got[-1] in model_eos
           and not model_eos & set(got[:-1])):
-        mistake = (f"it stopped at {got[-1]}, one of the model's own eos ids, although eos_token_id=None: with no "
-                   "eos given, keep going until max_new_tokens.")
+        mistake = t("it stopped at {id}, one of the model's own eos ids, although eos_token_id=None: with no "
+                    "eos given, keep going until max_new_tokens.", id=got[-1])
     elif len(got) < len(ref) and got == ref[:len(got)]:
-        mistake = "too few tokens: check the loop's bounds (off by one?)."
+        mistake = t("too few tokens: check the loop's bounds (off by one?).")
     elif len(got) == len(ref) + 1 and got[1:] == ref:
-        mistake = "an extra id came first: return only the NEW ids, starting with the first generated token."
+        mistake = t("an extra id came first: return only the NEW ids, starting with the first generated token.")
     else:
         first = next((i for i, (a, b) in enumerate(zip(got, ref)) if a != b), None)
         if first is not None:
-            mistake = (f"the ids differ from new token {first} on: pick the argmax of the last position's scores, "
-                       f"and feed each chosen id back in. ({divergence(model, tokenizer, prompt_ids, got, ref)})")
-    fail(call, ids_and_text(tokenizer, got), f"{ids_and_text(tokenizer, ref)}, what {reference} adds", mistake)
+            mistake = t("the ids differ from new token {first} on: pick the argmax of the last position's scores, "
+                        "and feed each chosen id back in. ({why})", first=first,
+                        why=divergence(model, tokenizer, prompt_ids, got, ref))
+    fail(call, ids_and_text(tokenizer, got),
+         t("{ids}, what {reference} adds", ids=ids_and_text(tokenizer, ref), reference=reference), mistake)
 
 
 def check_generation(fn, name, cached, case, model, tokenizer, device):
@@ -315,18 +316,19 @@ def check_generation(fn, name, cached, case, model, tokenizer, device):
     call = f"{name}(model, input_ids, {max_new_tokens}, eos_token_id={eos!r})   # input_ids: {what}, shape [1, {T}]"
     with ForwardRecorder(model) as watch:
         out = fn(model, ids, max_new_tokens, eos_token_id=eos)
-    out = expect_tensor(out, call, f"a tensor of new ids, shape [1, {len(ref)}]",
-                        "collect the new ids in a tensor: torch.cat(list_of_[1, 1]_ids, dim=1).")
+    out = expect_tensor(out, call, t("a tensor of new ids, shape [1, {n}]", n=len(ref)),
+                        t("collect the new ids in a tensor: torch.cat(list_of_[1, 1]_ids, dim=1)."))
     if out.dim() == 1:
-        fail(call, describe(out), f"new ids with the batch dimension, shape [1, {len(ref)}]",
-             "keep the batch dimension: [1, n].")
+        fail(call, describe(out), t("new ids with the batch dimension, shape [1, {n}]", n=len(ref)),
+             t("keep the batch dimension: [1, n]."))
     if out.dim() != 2 or out.shape[0] != 1:
-        fail(call, describe(out), f"new ids, shape [1, {len(ref)}]")
+        fail(call, describe(out), t("new ids, shape [1, {n}]", n=len(ref)))
     got = out[0].tolist()
     prompt = ids[0].tolist()
     if len(got) > T and got[:T] == prompt:
-        fail(call, f"{describe(out)}, starting with the prompt's {T} ids", f"only the new ids, shape [1, {len(ref)}]",
-             f"the prompt came back too: return only what follows it (ids[:, {T}:]).")
+        fail(call, t("{value}, starting with the prompt's {T} ids", value=describe(out), T=T),
+             t("only the new ids, shape [1, {n}]", n=len(ref)),
+             t("the prompt came back too: return only what follows it (ids[:, {T}:]).", T=T))
     check_cost(name, call, watch.positions, T, len(got), cached)
     check_tokens(model, tokenizer, ids, call, got, ref, max_new_tokens, eos, reference)
 
@@ -361,6 +363,11 @@ def split_runs(calls, prompt: list[int]) -> list[list]:
     return runs
 
 
+def described_run(kind: str, calls: int) -> str:
+    texts = {"cached": t("cached run of {n} call(s)", n=calls), "uncached": t("uncached run of {n} call(s)", n=calls)}
+    return texts.get(kind) or t("other run of {n} call(s)", n=calls)
+
+
 def kind(run: list, T: int) -> str:
     positions = [c.positions for c in run]
     if len(run) > 1 and all(p == 1 for p in positions[1:]):
@@ -379,52 +386,53 @@ def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, de
         result = impl.time_generation(model, ids, n)
     keys = ("cached_s", "uncached_s", "speedup")
     if not hasattr(result, "keys") or any(k not in result for k in keys):
-        fail(call, describe(result), f"a dict with the keys {list(keys)}")
+        fail(call, describe(result), t("a dict with the keys {keys}", keys=list(keys)))
     for k in keys:
         value = result[k]
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value) > 0:
-            fail(call, f"{k}: {describe(value)}", f"{k}: a positive number (float)",
-                 "time.perf_counter() differences are Python floats; .item() turns a tensor into one.")
+            fail(call, f"{k}: {describe(value)}", t("{key}: a positive number (float)", key=k),
+                 t("time.perf_counter() differences are Python floats; .item() turns a tensor into one."))
     cached_s, uncached_s, speedup = (float(result[k]) for k in keys)
     right, inverted = uncached_s / cached_s, cached_s / uncached_s
     if not (math.isclose(speedup, right, rel_tol=1e-9)
             or (math.isclose(speedup, right, rel_tol=1e-2) and abs(speedup - right) < abs(speedup - inverted))):
-        mistake = ("this is cached_s / uncached_s, upside down: the speedup is how many times faster the cached "
-                   "loop is, uncached_s / cached_s." if math.isclose(speedup, inverted, rel_tol=1e-6) else None)
+        mistake = (t("this is cached_s / uncached_s, upside down: the speedup is how many times faster the cached "
+                     "loop is, uncached_s / cached_s.") if math.isclose(speedup, inverted, rel_tol=1e-6) else None)
         fail(call, f"cached_s={cached_s:.4g}, uncached_s={uncached_s:.4g}, speedup={speedup:.4g}",
              f"speedup = uncached_s / cached_s = {right:.4g}", mistake)
     if any(c.grad_enabled for c in watch.calls):
-        fail(call, f"{sum(c.grad_enabled for c in watch.calls)} of {len(watch.calls)} model calls ran with gradients enabled",
-             "every model call under torch.no_grad()",
-             "wrap the timed loops in `with torch.no_grad():` (or decorate the function): otherwise autograd "
-             "may record every step for a backward pass that never comes, which costs time and memory.")
+        fail(call, t("{n} of {total} model calls ran with gradients enabled",
+                     n=sum(c.grad_enabled for c in watch.calls), total=len(watch.calls)),
+             t("every model call under torch.no_grad()"),
+             t("wrap the timed loops in `with torch.no_grad():` (or decorate the function): otherwise autograd "
+               "may record every step for a backward pass that never comes, which costs time and memory."))
     runs = split_runs(watch.calls, ids[0].tolist())
     kinds = [kind(r, T) for r in runs]
-    summary = "; ".join(f"{k} run of {len(r)} call(s)" for k, r in zip(kinds, runs)) or "no model call at all"
-    for wanted, how in (("cached", "a prefill of the prompt, then one position per step"),
-                        ("uncached", "the whole, growing sequence at every step")):
-        if wanted not in kinds:
-            fail(call, f"the model ran these generations: {summary}",
-                 f"at least one {wanted} generation ({how})",
-                 "time both loops: generate_cached and generate_uncached (or model.generate with use_cache=True "
-                 "and use_cache=False).")
+    summary = "; ".join(described_run(k, len(r)) for k, r in zip(kinds, runs)) or t("no model call at all")
+    ran = t("the model ran these generations: {summary}", summary=summary)
+    wanted = {"cached": t("at least one cached generation (a prefill of the prompt, then one position per step)"),
+              "uncached": t("at least one uncached generation (the whole, growing sequence at every step)")}
+    for k, what in wanted.items():
+        if k not in kinds:
+            fail(call, ran, what, t("time both loops: generate_cached and generate_uncached (or model.generate "
+                                    "with use_cache=True and use_cache=False)."))
     cached_run = [r for r, k in zip(runs, kinds) if k == "cached"][-1]
     uncached_run = [r for r, k in zip(runs, kinds) if k == "uncached"][-1]
     if abs(len(cached_run) - len(uncached_run)) > 1:
-        fail(call, f"the last cached generation made {len(cached_run)} model calls, the last uncached one "
-             f"{len(uncached_run)}",
-             f"the same number of new tokens ({n}) for both loops",
-             "time the same work: generate max_new_tokens tokens with each loop, or the speedup means nothing.")
+        fail(call, t("the last cached generation made {cached} model calls, the last uncached one {uncached}",
+                     cached=len(cached_run), uncached=len(uncached_run)),
+             t("the same number of new tokens ({n}) for both loops", n=n),
+             t("time the same work: generate max_new_tokens tokens with each loop, or the speedup means nothing."))
     cached_tokens = [c.row()[0] for c in cached_run[1:]]
     uncached_tokens = uncached_run[-1].row()[T:]
     m = min(len(cached_tokens), len(uncached_tokens))
     if cached_tokens[:m] != uncached_tokens[:m]:
-        fail(call, f"different tokens: {ids_and_text(tokenizer, cached_tokens[:m])} with the cache, "
-             f"{ids_and_text(tokenizer, uncached_tokens[:m])} without",
-             "the same greedy tokens from both loops",
-             "both loops must be greedy (model.generate samples unless do_sample=False).")
+        fail(call, t("different tokens: {cached} with the cache, {uncached} without",
+                     cached=ids_and_text(tokenizer, cached_tokens[:m]),
+                     uncached=ids_and_text(tokenizer, uncached_tokens[:m])),
+             t("the same greedy tokens from both loops"),
+             t("both loops must be greedy (model.generate samples unless do_sample=False)."))
     if len(runs) < 3:
-        fail(call, f"the model ran these generations: {summary}",
-             "a warm-up: each loop run once, untimed, before the timed runs",
-             "without a warm-up, the first timed run also pays one-off costs (memory allocation, kernel and "
-             "thread-pool start-up, lazy initialisation), which makes it look slower than it is.")
+        fail(call, ran, t("a warm-up: each loop run once, untimed, before the timed runs"),
+             t("without a warm-up, the first timed run also pays one-off costs (memory allocation, kernel and "
+               "thread-pool start-up, lazy initialisation), which makes it look slower than it is."))

@@ -3,7 +3,7 @@ from kata.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 
-CAUGHT_BY = "indexes the batch"
+CAUGHT_BY = "picks the sequence on the batch axis, not a position"
 
 
 def last_token_logits(logits):

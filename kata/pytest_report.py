@@ -1,0 +1,132 @@
+"""The learner-facing half of the course's pytest plugin: short failure messages, the summary
+with the next step, live progress lines, and the grading report file (``kata.grading``)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kata import adapters, grading, manifest
+from kata.i18n import detect, t
+from kata.pytest_session import TIME_LIMIT, SessionState, is_graded, state_of, task_of
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if not is_graded(item):
+        return report
+    if report.skipped:
+        # A graded test must pass or fail: a skip (say, pytest.skip in learner code) would
+        # look like progress without proving anything.
+        report.outcome = "failed"
+        report.longrepr = t("graded tests cannot be skipped: this test was skipped, so it counts as failed.")
+    elif report.failed and call.excinfo is not None:
+        friendly = _learner_facing(item, call.excinfo)
+        if friendly:
+            report.longrepr = friendly
+    if call.when == "call" or (report.failed and call.when == "setup"):
+        state_of(item.config).results.append(grading.TestResult(
+            nodeid=item.nodeid,
+            exercise=Path(item.path).parent.name,
+            task=task_of(item),
+            outcome=report.outcome,
+            when=call.when,
+            message=report.longreprtext[-2000:] if report.failed else "",
+        ))
+        _show_progress(item.config)
+    return report
+
+
+def _show_progress(config) -> None:
+    """With KATA_PROGRESS=1 (kata check), one line per finished graded test, read as it comes."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    state = state_of(config)
+    if os.environ.get("KATA_PROGRESS") == "1" and reporter:
+        last = state.results[-1]
+        reporter.write_line(f"{grading.PROGRESS_LINE} {len(state.results)}/{state.graded_total} {last.outcome} {last.label}")
+
+
+def _learner_facing(item, excinfo) -> str | None:
+    """A short message for a failure that came from learner code, instead of a deep traceback."""
+    if excinfo.errisinstance(NotImplementedError):
+        return f"TODO: {_todo(str(excinfo.value))}"
+    exercise = manifest.for_test_file(item.path)
+    impl = adapters.implementation_path(exercise, state_of(item.config).solutions) if exercise else None
+    frames = [e for e in excinfo.traceback if impl and Path(str(e.path)) == impl]
+    where = ""
+    if frames:
+        line, statement = frames[-1].lineno + 1, str(frames[-1].statement).strip()
+        where = t("\n  while running {relative}, line {line}: {statement}", relative=adapters.relative(impl), line=line, statement=statement)
+    message = str(excinfo.value)
+    if message.startswith("Timeout (>"):
+        state_of(item.config).timed_out.add((exercise, task_of(item)))
+        limit, whose = item.stash.get(TIME_LIMIT, "?"), exercise.id if exercise else "this exercise"
+        return t("this test did not finish within {limit} s, the time limit of {whose}{where}\n  likely cause: a loop "
+                 "that never stops (no stop at eos or at max_new_tokens?) or one that recomputes far more than it needs.",
+                 limit=limit, whose=whose, where=where or t("."))
+    if excinfo.errisinstance((AssertionError, pytest.fail.Exception)) or not frames:
+        return None  # the test's own message, or a failure outside learner code: pytest's output
+    return t("your code raised {typename}: {message}{where}", typename=excinfo.typename, message=message, where=where)
+
+
+TODO = re.compile(r"^(\d\d_\w+): implement (\w+)\(\) — see (\S+)README\.md, step (\d+)$")
+
+
+def _todo(message: str) -> str:
+    """The stub's NotImplementedError, in the learner's language (the stubs all say it the same way)."""
+    match = TODO.match(message)
+    if not match:
+        return message
+    exercise, function, folder, step = match.groups()
+    return t("{exercise}: implement {function}() — see {folder}README.md, step {step}", exercise=exercise, function=function, folder=folder, step=step)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    state = state_of(config)
+    if not state.results:
+        return
+    _write_report(state)
+    failed = [r for r in state.results if not r.passed]
+    by_exercise: dict[str, list[grading.TestResult]] = {}
+    for r in state.results:
+        by_exercise.setdefault(r.exercise, []).append(r)
+    terminalreporter.section("llm-kata")
+    for exercise_id, results in by_exercise.items():
+        passed = sum(r.passed for r in results)
+        terminalreporter.write_line(t("{exercise_id}: {passed}/{len} graded tests pass", exercise_id=exercise_id, passed=passed, len=len(results)))
+    if failed:
+        first = failed[0]
+        try:
+            exercise = manifest.find(first.exercise)
+        except KeyError:
+            return
+        where = adapters.relative(exercise.module_path(state.solutions))
+        lesson = adapters.relative(exercise.lesson)
+        task = t("`{task}` in {where}", task=first.task, where=where) if first.task else where
+        terminalreporter.write_line(t("Next: {task}. Lesson: {lesson}. Stuck? `kata hint {id}`.", task=task,
+                                      lesson=_lesson_in_language(lesson), id=exercise.id))
+    if state.resolved and state.resolved.note:
+        terminalreporter.write_line(f"Note: {state.resolved.note}")
+    from kata import pristine
+
+    edited = [f for f in pristine.edited_test_files() if f.split("/")[1] in by_exercise]
+    if edited:
+        ids = sorted({f.split("/")[1] for f in edited})
+        resets = " ".join(f"`kata reset {i} --tests`" for i in ids)
+        terminalreporter.write_line(t("Warning: edited graded tests ({join}): these results prove nothing. {resets} restores the shipped ones.", join=', '.join(edited), resets=resets), yellow=True)
+
+
+def _lesson_in_language(lesson: str) -> str:
+    return lesson.replace("README.md", "README.zh.md") if detect() == "zh" else lesson
+
+
+def _write_report(state: SessionState) -> None:
+    grading.write_report(grading.Report(
+        solutions=state.solutions,
+        model=state.resolved.source if state.resolved else None,
+        results=list(state.results),
+    ))

@@ -1,0 +1,15 @@
+"""batched_last_logits() keeps only the first row: [vocab] instead of [B, vocab]."""
+# ruff: noqa: F821  (the reference's functions arrive through globals() below)
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("07_batch"))
+
+CAUGHT_BY = "the batch dimension is gone"
+
+
+@torch.no_grad()
+def batched_last_logits(model, batch):
+    ids, mask = batch["input_ids"].to(model.device), batch["attention_mask"].to(model.device)
+    return model(input_ids=ids, attention_mask=mask, position_ids=position_ids_from_mask(mask)).logits[0, -1]

@@ -1,0 +1,23 @@
+"""stream() as in the streamer's documentation: when generate() fails in the thread, the streamer is never ended and the loop waits forever."""
+import threading
+
+from transformers import TextIteratorStreamer
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("08_pipeline"))
+
+CAUGHT_BY = "the loop waits forever"
+
+
+def stream(model, tokenizer, messages, max_new_tokens):
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_dict=True,
+                                           return_tensors="pt").to(model.device)
+    streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+    kwargs = dict(**inputs, streamer=streamer, do_sample=False, max_new_tokens=max_new_tokens)
+    thread = threading.Thread(target=model.generate, kwargs=kwargs, daemon=True)
+    thread.start()
+    for piece in streamer:
+        if piece:
+            yield piece
+    thread.join()

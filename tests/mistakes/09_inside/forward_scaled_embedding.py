@@ -1,0 +1,20 @@
+"""forward() scales the embedding by sqrt(hidden_size), as Gemma does; Qwen2 does not."""
+# ruff: noqa: F821  (the reference's functions arrive through globals() below)
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("09_inside"))
+
+CAUGHT_BY = 'first difference at embedding'
+
+
+def forward(model, input_ids):
+    body = model.model
+    hidden = body.embed_tokens(input_ids) * model.config.hidden_size**0.5
+    positions = torch.arange(input_ids.shape[1], device=input_ids.device).expand(input_ids.shape)
+    cos, sin = rotary_cos_sin(model.config, positions, hidden.dtype, hidden.device)
+    for layer in body.layers:
+        hidden = decoder_layer(layer, hidden, cos, sin)
+    hidden = rms_norm(hidden, body.norm.weight, body.norm.variance_epsilon)
+    return model.lm_head(hidden)

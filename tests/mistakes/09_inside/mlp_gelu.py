@@ -1,0 +1,13 @@
+"""mlp() uses gelu instead of silu."""
+import torch.nn.functional as F
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("09_inside"))
+
+CAUGHT_BY = 'first difference at layer 0, MLP: gelu instead of silu'
+
+
+def mlp(layer, x):
+    m = layer.mlp
+    return m.down_proj(F.gelu(m.gate_proj(x)) * m.up_proj(x))

@@ -1,0 +1,17 @@
+"""rotary_cos_sin() uses Llama 2's base 10000 instead of the config's rope_theta (1e6)."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("09_inside"))
+
+CAUGHT_BY = "first difference at rotary cos/sin (cos): the base is config.rope_parameters['rope_theta']"
+
+
+def rotary_cos_sin(config, position_ids, dtype, device):
+    head_dim = config.hidden_size // config.num_attention_heads
+    base = 10000.0
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=device) / head_dim))
+    angles = position_ids.to(device=device, dtype=torch.float32)[..., None] * inv_freq
+    angles = torch.cat((angles, angles), dim=-1)
+    return angles.cos().to(dtype), angles.sin().to(dtype)
