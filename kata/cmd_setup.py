@@ -16,44 +16,34 @@ from kata.ui import _, console
 
 
 def cmd_download(args) -> int:
-    from kata import models
+    from kata import models, modelscope
 
     if args.source == "modelscope":
-        return download_from_modelscope()
+        cached, problem = modelscope.cached_copy(models.safetensors_problem)
+        return _download(cached if not problem else None, modelscope.download, "kata download --source modelscope")
     cached = models.cached_real_model()
+    if not cached and not models.hub_reachable():
+        console.print(f"[red]{_('download_offline', s=models.PROBE_TIMEOUT_S)}[/]")
+        return 1
+    return _download(cached, models.download_real_model, "kata download")
+
+
+def _download(cached, fetch, again: str) -> int:
+    """Say where the model already is, or fetch it; a failure is one sentence saying how to resume."""
+    from kata import models, modelscope
+
     if cached:
         console.print(_("download_cached", model=models.REAL_MODEL_ID, path=cached))
         return 0
-    if not models.hub_reachable():
-        console.print(f"[red]{_('download_offline', s=models.PROBE_TIMEOUT_S)}[/]")
-        return 1
     try:
-        path = models.download_real_model()
-    except KeyboardInterrupt:
-        raise
-    except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
-        raise KataError(f"the download stopped ({type(error).__name__}: {error}); run `kata download` "
-                        "again to resume where it stopped") from None
-    console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
-    return 0
-
-
-def download_from_modelscope() -> int:
-    from kata import models, modelscope
-
-    cached, problem = modelscope.cached_copy(models.safetensors_problem)
-    if cached and not problem:
-        console.print(_("download_cached", model=models.REAL_MODEL_ID, path=cached))
-        return 0
-    try:
-        path = modelscope.download()
+        path = fetch()
     except modelscope.ModelScopeMissing as error:
         raise KataError(str(error)) from None
     except KeyboardInterrupt:
         raise
     except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
-        raise KataError(f"the download from ModelScope stopped ({type(error).__name__}: {error}); run "
-                        "`kata download --source modelscope` again to resume") from None
+        raise KataError(f"the download stopped ({type(error).__name__}: {error}); run `{again}` again to resume "
+                        "where it stopped") from None
     console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
     return 0
 

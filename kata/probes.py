@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from kata.i18n import t
+from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, notebook_chat
 
 # --- recording forward passes -------------------------------------------------------------------
 
@@ -85,6 +86,28 @@ def input_of(module, run):
     finally:
         handle.remove()
     return seen[-1] if seen else None
+
+
+# --- batches of prompts ------------------------------------------------------------------------
+
+
+def batch_prompts(tokenizer) -> list[str]:
+    """Prompts of different lengths, for batching: four plain ones and the notebook's
+    chat-templated question (from 4 to 40-odd tokens)."""
+    chat = tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, tokenize=False)
+    return [*EVERYDAY_PROMPTS, PENALTY_PROMPT, chat]
+
+
+def padded_batch(tokenizer, prompts, side, device="cpu"):
+    """(input_ids, attention_mask): the tokenizer's own padded batch, the padding side chosen for
+    this call only (the shared tokenizer's settings are never changed)."""
+    enc = tokenizer(prompts, padding=True, padding_side=side, return_tensors="pt")
+    return enc["input_ids"].to(device), enc["attention_mask"].to(device)
+
+
+def mask_positions(mask: torch.Tensor) -> torch.Tensor:
+    """Position ids from an attention mask: 0 at each row's first real token (1 at padding)."""
+    return (mask.long().cumsum(-1) - 1).masked_fill(mask == 0, 1)
 
 
 # --- eos ids ------------------------------------------------------------------------------------

@@ -13,29 +13,13 @@ import torch
 
 from kata.checks import close, describe, difference, expect_shape, expect_tensor, fail
 from kata.i18n import t
-from kata.probes import short_list
-from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, notebook_chat
+from kata.probes import batch_prompts, mask_positions, padded_batch, short_list
+from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT
 
 SHORT_PROMPTS = [*EVERYDAY_PROMPTS, PENALTY_PROMPT]
 # Batched and single bf16 forward passes round differently: up to about 2% of the largest score on a
 # random-weight model of Qwen2.5-0.5B's shape. The mistakes below move the scores by 40% or more.
 REL = 5e-2
-
-
-def all_prompts(tokenizer) -> list[str]:
-    """Four plain prompts and the notebook's chat-templated question: from 4 to 40-odd tokens."""
-    chat = tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, tokenize=False)
-    return [*SHORT_PROMPTS, chat]
-
-
-def padded(tokenizer, prompts, side, device="cpu"):
-    """The tokenizer's own padded batch, the padding side chosen for this call only."""
-    enc = tokenizer(prompts, padding=True, padding_side=side, return_tensors="pt")
-    return enc["input_ids"].to(device), enc["attention_mask"].to(device)
-
-
-def positions_of(mask):
-    return (mask.long().cumsum(-1) - 1).masked_fill(mask == 0, 1)
 
 
 # --- task 1: pad_batch --------------------------------------------------------------------------
@@ -44,8 +28,8 @@ def positions_of(mask):
 @pytest.mark.task("pad_batch")
 @pytest.mark.parametrize("case", ["different_lengths", "one_prompt"])
 def test_pad_batch_pads_on_the_left_like_the_tokenizer(impl, tokenizer, case):
-    prompts = all_prompts(tokenizer) if case == "different_lengths" else [PENALTY_PROMPT]
-    ids, mask = padded(tokenizer, prompts, "left")
+    prompts = batch_prompts(tokenizer) if case == "different_lengths" else [PENALTY_PROMPT]
+    ids, mask = padded_batch(tokenizer, prompts, "left")
     (B, T), lengths = ids.shape, mask.sum(-1).tolist()
     call = f"pad_batch(tokenizer, prompts)   # {B} prompt(s) of {lengths} tokens"
     result = impl.pad_batch(tokenizer, list(prompts))
@@ -67,7 +51,7 @@ def test_pad_batch_pads_on_the_left_like_the_tokenizer(impl, tokenizer, case):
               mask=short_list(got_mask[row].tolist()))
     expected = t("row {row}: input_ids {ids}, mask {mask}", row=row, ids=short_list(ids[row].tolist()),
                  mask=short_list(mask[row].tolist()))
-    right_ids, right_mask = padded(tokenizer, prompts, "right")
+    right_ids, right_mask = padded_batch(tokenizer, prompts, "right")
     if torch.equal(got_ids, right_ids) and torch.equal(got_mask, right_mask):
         mistake = t("padded on the RIGHT, the tokenizer's default: a row would end with padding, and the next token "
                     "would follow it. Ask for left padding in the call: tokenizer(prompts, padding=True, "
@@ -142,7 +126,7 @@ def test_position_ids_count_real_tokens_from_zero(impl, device, case):
 @pytest.mark.task("batched_last_logits")
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_batched_last_logits_equal_each_prompt_run_alone(impl, model, tokenizer, device, side):
-    ids, mask = padded(tokenizer, SHORT_PROMPTS, side, device)
+    ids, mask = padded_batch(tokenizer, SHORT_PROMPTS, side, device)
     (B, T), V, lengths = ids.shape, model.config.vocab_size, mask.sum(-1).tolist()
     call = f"batched_last_logits(model, batch)   # {B} prompts of {lengths} tokens, padded on the {side} to [{B}, {T}]"
     got = impl.batched_last_logits(model, {"input_ids": ids.clone(), "attention_mask": mask.clone()})
@@ -162,8 +146,8 @@ def test_batched_last_logits_equal_each_prompt_run_alone(impl, model, tokenizer,
     if close(got, alone, REL) and close(got, full[rows, last], REL):
         return
     with torch.no_grad():  # what the likely mistakes give, on the same batch
-        no_mask = model(input_ids=ids, position_ids=positions_of(mask)).logits[rows, last]
-        numbered = model(input_ids=ids, attention_mask=mask, position_ids=positions_of(mask)).logits[:, -1]
+        no_mask = model(input_ids=ids, position_ids=mask_positions(mask)).logits[rows, last]
+        numbered = model(input_ids=ids, attention_mask=mask, position_ids=mask_positions(mask)).logits[:, -1]
     last_column = t("column -1 holds padding under right padding: take each row's last REAL token, the last column "
                     "where the mask is 1.")
     suspects = [

@@ -14,27 +14,18 @@ import torch
 
 from kata.checks import describe, fail
 from kata.i18n import t
-from kata.probes import ForwardRecorder, greedy_reference, near_tie, short_list, token_text
-from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, notebook_chat
+from kata.probes import (
+    ForwardRecorder,
+    batch_prompts,
+    greedy_reference,
+    mask_positions,
+    near_tie,
+    padded_batch,
+    short_list,
+    token_text,
+)
 
-SHORT_PROMPTS = [*EVERYDAY_PROMPTS, PENALTY_PROMPT]
 NEW_TOKENS = 5  # room for one row to end at its eos, be fed padding twice, while others go on
-
-
-def all_prompts(tokenizer) -> list[str]:
-    """Four plain prompts and the notebook's chat-templated question: from 4 to 40-odd tokens."""
-    chat = tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, tokenize=False)
-    return [*SHORT_PROMPTS, chat]
-
-
-def padded(tokenizer, prompts, side, device="cpu"):
-    """The tokenizer's own padded batch, the padding side chosen for this call only."""
-    enc = tokenizer(prompts, padding=True, padding_side=side, return_tensors="pt")
-    return enc["input_ids"].to(device), enc["attention_mask"].to(device)
-
-
-def positions_of(mask):
-    return (mask.long().cumsum(-1) - 1).masked_fill(mask == 0, 1)
 
 
 # --- task 4: generate_batch ---------------------------------------------------------------------
@@ -73,8 +64,8 @@ def pick_eos(natural: list[list[int]], special: set[int]) -> int:
 
 def generation_case(model, tokenizer, device) -> Case:
     if id(model) not in _cases:
-        prompts = all_prompts(tokenizer)
-        ids, mask = padded(tokenizer, prompts, "left", device)
+        prompts = batch_prompts(tokenizer)
+        ids, mask = padded_batch(tokenizer, prompts, "left", device)
         natural = greedy_reference(model, ids, NEW_TOKENS, attention_mask=mask, eos_token_id=None)
         eos = [pick_eos(natural.tolist(), set(tokenizer.all_special_ids))]
         ref = greedy_reference(model, ids, NEW_TOKENS, attention_mask=mask, eos_token_id=eos)
@@ -196,7 +187,7 @@ def batch_scores(model, case, k) -> torch.Tensor:
     ids = torch.cat([case.ids, case.ref[:, :k]], 1)
     mask = torch.cat([case.mask, case.mask.new_ones(B, k)], 1)
     with torch.no_grad():
-        return model(input_ids=ids, attention_mask=mask, position_ids=positions_of(mask)).logits[:, -1].float()
+        return model(input_ids=ids, attention_mask=mask, position_ids=mask_positions(mask)).logits[:, -1].float()
 
 
 @pytest.mark.task("generate_batch")
