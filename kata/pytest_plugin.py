@@ -72,10 +72,26 @@ def _set_time_limits(items, standin: bool) -> None:
     for item in items:
         exercise = manifest.for_test_file(item.path) if is_graded(item) else None
         if exercise and item.get_closest_marker("timeout") is None:
-            limit = timeouts.limit_for(exercise.timeout, standin)
-            item.stash[TIME_LIMIT] = limit
-            if timeouts.method() == "signal":
-                item.add_marker(pytest.mark.timeout(limit))
+            _limit(item, timeouts.limit_for(exercise.timeout, standin))
+
+
+def _limit(item, seconds: float) -> None:
+    item.stash[TIME_LIMIT] = seconds
+    if timeouts.method() == "signal":  # pytest-timeout reads the marker when the test starts
+        item.own_markers[:] = [m for m in item.own_markers if m.name != "timeout"]
+        item.add_marker(pytest.mark.timeout(seconds))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-timeout's own wrapper reads the limit
+def pytest_runtest_protocol(item, nextitem):
+    """Once a test of an exercise has hung, its other tests get a shorter limit: the same hang,
+    reached through another function (a test of the whole pipeline calls the hanging one too),
+    costs a tenth of the limit, not all of it again."""
+    hung = {exercise for exercise, _task in state_of(item.config).timed_out}
+    limit = item.stash.get(TIME_LIMIT, None)
+    if limit and is_graded(item) and manifest.for_test_file(item.path) in hung:
+        _limit(item, min(limit, max(timeouts.AFTER_A_HANG_S, limit / 10)))
+    return (yield)
 
 
 def pytest_report_header(config):

@@ -17,6 +17,9 @@ import threading
 # Per test, on the offline stand-in: every graded test takes well under a second there, so a
 # loop that never stops is reported in seconds. The real model gets the manifest's limit.
 STANDIN_LIMIT_S = 10.0
+# The least limit for the other tests of an exercise once one of its tests hung (a tenth of the
+# limit, at least this): enough for any working test on the stand-in.
+AFTER_A_HANG_S = 3.0
 
 
 class GradedTestTimeout(Exception):

@@ -43,6 +43,9 @@ def test_a_hanging_function_fails_its_tests_at_the_time_limit_and_the_rest_carry
     assert "tests/broken/hangs.py, line" in first  # where the learner's code was stuck
     # The other tests of the same function fail at once instead of each waiting for the limit.
     assert rest and all("an earlier test of `encode` did not finish" in m for m in rest)
+    # A test of another function that reaches the same hang gets a short limit, not the whole one again.
+    pipeline = next(r.message for r in run.results if "four_steps" in r.nodeid)
+    assert "did not finish within" in pipeline
     assert elapsed < 60
 
 
