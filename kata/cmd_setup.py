@@ -19,7 +19,7 @@ def cmd_download(args) -> int:
     from kata import models, modelscope
 
     if args.source == "modelscope":
-        cached, problem = modelscope.cached_copy(models.safetensors_problem)
+        cached, problem = models.modelscope_copy_state()
         return _download(cached if not problem else None, modelscope.download, "kata download --source modelscope")
     cached = models.cached_real_model()
     if not cached and not models.hub_reachable():

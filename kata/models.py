@@ -99,6 +99,14 @@ def real_model_cache_state() -> tuple[Path | None, str | None]:
     return snapshot, safetensors_problem(found[-1])
 
 
+def modelscope_copy_state() -> tuple[Path | None, str | None]:
+    """(a complete ModelScope copy of the real model, or None; what is wrong with its weights, or None)."""
+    for folder in modelscope.candidate_dirs():
+        if all((folder / name).is_file() for name in REAL_MODEL_FILES):
+            return folder, safetensors_problem(folder / "model.safetensors")
+    return None, None
+
+
 def safetensors_problem(path: Path) -> str | None:
     """Why a .safetensors file cannot be complete, read from its header alone (no full read)."""
     import json
@@ -199,7 +207,7 @@ def check_available_early(spec: str) -> None:
     if spec not in ("auto", "qwen"):
         return
     snapshot, damaged = real_model_cache_state()
-    if (snapshot and not damaged) or modelscope.cached_copy(safetensors_problem)[0] is not None:
+    if (snapshot and not damaged) or modelscope_copy_state()[0] is not None:
         return
     start_hub_probe()
     if spec == "qwen" and not hub_reachable():
@@ -223,7 +231,7 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
         snapshot, damaged = real_model_cache_state()  # read once: it opens the weights' header
         if snapshot and not damaged:
             return ResolvedModel("qwen", snapshot, f"{REAL_MODEL_ID} from the Hugging Face cache ({snapshot})")
-        from_modelscope, problem = modelscope.cached_copy(safetensors_problem)
+        from_modelscope, problem = modelscope_copy_state()
         if from_modelscope and not problem:
             return ResolvedModel("qwen", from_modelscope, f"{REAL_MODEL_ID} from the ModelScope cache ({from_modelscope})")
         if hub_reachable():

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 MODEL_ID = "Qwen/Qwen2.5-0.5B-Instruct"  # the same id on both hubs
-NEEDED = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "model.safetensors")
 
 
 class ModelScopeMissing(RuntimeError):
@@ -39,14 +38,6 @@ def candidate_dirs() -> list[Path]:
     root = cache_dir()
     return recorded + [root / "models" / owner / name, root / owner / name, root / owner / name.replace(".", "___"),
                        root / "models" / owner / name.replace(".", "___")]
-
-
-def cached_copy(problem_of) -> tuple[Path | None, str | None]:
-    """(the directory, or None; what is wrong with its weights, or None). Looks at the disk only."""
-    for folder in candidate_dirs():
-        if all((folder / name).is_file() for name in NEEDED):
-            return folder, problem_of(folder / "model.safetensors")
-    return None, None
 
 
 def download() -> Path:
