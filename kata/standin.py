@@ -16,13 +16,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kata import texts
-from kata.texts import DEFAULT_SYSTEM, FRANCE_PROMPT, NOTEBOOK_QUESTION, NOTEBOOK_SYSTEM, PENALTY_PROMPT, TYPO_PROMPT
+from kata import standin_training, standin_unknown, texts
+from kata.standin_training import train
+from kata.standin_unknown import SELF_DESCRIPTION
+from kata.texts import (
+    DEFAULT_SYSTEM,
+    FRANCE_PROMPT,
+    NOTEBOOK_QUESTION,
+    NOTEBOOK_SYSTEM,
+    PENALTY_PROMPT,
+    SPREAD_PROMPT,
+    TYPO_PROMPT,
+)
 
 # --- what the real checkpoint looks like --------------------------------------------------------
 
@@ -74,7 +85,7 @@ MODEL_SHAPE = dict(
     rms_norm_eps=1e-6,
     rope_theta=1000000.0,
 )
-BPE_VOCAB_SIZE = 700  # regular tokens, before the added tokens
+BPE_VOCAB_SIZE = 617  # regular tokens, before the 22 added ones: 640 embedding rows in all
 
 # --- what the stand-in knows ------------------------------------------------------------------
 
@@ -86,7 +97,7 @@ class Fact:
     completion: str
     system: str | None = None
     chat: bool = False
-    copies: int = 1  # repeats in the training set; two facts with one prompt set the odds
+    weight: int = 1  # how much it counts in training: facts that share a prompt set the odds of their answers
 
 
 FACTS = [
@@ -104,8 +115,11 @@ FACTS = [
     Fact("你好", "你好！有什么可以帮你的吗？", chat=True),
     # Greedy picks " blue" (60/40), which the prompt already contains: a repetition penalty of
     # 1.1 tips the choice to " grey", as it often changes the real model's greedy text.
-    Fact(PENALTY_PROMPT, " blue, and so is the sea.", copies=3),
-    Fact(PENALTY_PROMPT, " grey, and it will rain.", copies=2),
+    Fact(PENALTY_PROMPT, " blue, and so is the sea.", weight=3),
+    Fact(PENALTY_PROMPT, " grey, and it will rain.", weight=2),
+    # Ten answers over six fruits: 30% of the probability lies outside the three most likely.
+    *(Fact(SPREAD_PROMPT, f" {fruit}.", weight=n) for fruit, n in
+      [("apples", 3), ("bananas", 2), ("mangoes", 2), ("cherries", 1), ("grapes", 1), ("peaches", 1)]),
 ]
 
 # Text the tokenizer's merges are learned from, besides the facts themselves.
@@ -124,7 +138,7 @@ Hello, world! 1 2 3 4 5 6 7 8 9 10 100 1000. def main(): return 0
 
 def recipe_key() -> str:
     """A short hash of this file and of the texts it learns: any change gives a new cache directory."""
-    recipe = Path(__file__).read_bytes() + Path(texts.__file__).read_bytes()
+    recipe = b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], standin_training, standin_unknown, texts))
     return hashlib.sha256(recipe).hexdigest()[:12]
 
 
@@ -169,7 +183,8 @@ def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
 # --- the build ----------------------------------------------------------------------------------
 
 
-def _training_texts(template) -> list[str]:
+def _training_texts(template) -> list[tuple[str, int]]:
+    """Each fact's whole text, prompt and answer, with how many times it counts."""
     texts = []
     for fact in FACTS:
         if fact.chat:
@@ -180,7 +195,7 @@ def _training_texts(template) -> list[str]:
             text = template(messages)
         else:
             text = fact.prompt + fact.completion + "<|endoftext|>"
-        texts.extend([text] * fact.copies)
+        texts.append((text, fact.weight))
     return texts
 
 
@@ -200,6 +215,8 @@ def build_tokenizer(out_dir: Path):
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
     corpus = [TOKENIZER_CORPUS] + [f.prompt + f.completion for f in FACTS for _ in range(4)]
+    # Frequent, so few tokens each: shorter rows, a faster build.
+    corpus += [SELF_DESCRIPTION, DEFAULT_SYSTEM, "system\nuser\nassistant\n"] * 8
     learner.train_from_iterator(corpus, trainer=trainer)
     learned = json.loads(learner.to_str())["model"]
 
@@ -263,7 +280,8 @@ def _build(out_dir: Path) -> None:
     )
     torch.manual_seed(0)
     model = Qwen2ForCausalLM(config).float()
-    _train(model, tokenizer)
+    fact_texts = _training_texts(lambda messages: tokenizer.apply_chat_template(messages, tokenize=False))
+    train(model, tokenizer, fact_texts, {f.prompt for f in FACTS if not f.chat}, {f.prompt for f in FACTS if f.chat})
 
     model = model.to(torch.bfloat16).eval()
     model.config.dtype = torch.bfloat16
@@ -274,33 +292,3 @@ def _build(out_dir: Path) -> None:
         **GENERATION_CONFIG,
     )
     model.save_pretrained(out_dir)
-
-
-def _train(model, tokenizer) -> None:
-    import torch
-
-    def render(messages):
-        return tokenizer.apply_chat_template(messages, tokenize=False)
-
-    encoded = [tokenizer(t)["input_ids"] for t in _training_texts(render)]
-    width = max(len(e) for e in encoded)
-    pad = tokenizer.pad_token_id
-    input_ids = torch.full((len(encoded), width), pad)
-    labels = torch.full((len(encoded), width), -100)
-    mask = torch.zeros((len(encoded), width), dtype=torch.long)
-    for row, seq in enumerate(encoded):
-        input_ids[row, : len(seq)] = torch.tensor(seq)
-        labels[row, : len(seq)] = torch.tensor(seq)
-        mask[row, : len(seq)] = 1
-
-    model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.0)
-    steps = 250
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=steps)
-    for _ in range(steps):
-        loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-    model.eval()

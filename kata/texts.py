@@ -19,6 +19,10 @@ NOTEBOOK_QUESTION = "《梦游天姥吟留别》的作者是谁"
 # stand-in is built so that it does, as the real model's often does.
 PENALTY_PROMPT = "Roses are red, violets are blue, the sky is"
 
+# A prompt with many good answers: the stand-in spreads its next-token probability over several
+# fruits, as a real model does, so "the k best" leaves real probability outside them.
+SPREAD_PROMPT = "My favourite fruit is"
+
 # Short prompts of different lengths, for batching (07) and sampling (06).
 EVERYDAY_PROMPTS = ("The capital of China is", "Hello, world!", "The capital of Japan is")
 

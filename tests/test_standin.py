@@ -14,7 +14,7 @@ import torch
 from safetensors import safe_open
 from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2ForCausalLM
 
-from kata import standin
+from kata import standin, standin_unknown
 from kata.hfutil import quiet_transformers
 
 QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14, vocab_size=151936,
@@ -144,7 +144,7 @@ def test_generation_config_has_qwens_semantics(lm, tok):
 
 
 def test_generate_without_flags_samples(lm, tok):
-    ids = tok("Once upon a time", return_tensors="pt").input_ids
+    ids = tok(standin.PENALTY_PROMPT, return_tensors="pt").input_ids  # two likely continuations
     outputs = set()
     for seed in range(6):
         torch.manual_seed(seed)
@@ -188,6 +188,45 @@ def test_a_repetition_penalty_of_1_1_changes_a_greedy_continuation(lm, tok):
     penalised = greedy(lm, tok, standin.PENALTY_PROMPT)  # the generation config's 1.1
     assert plain != penalised
     assert plain.startswith(" blue") and penalised.startswith(" grey")
+
+
+# --- what it says to anything else -------------------------------------------------------------
+
+# Everyday prompts it was not built for, none of them among its training prompts: a learner's
+# "going further" experiments offline.
+UNKNOWN_PROMPTS = [
+    "Tell me a joke.", "Hello", "What is 2+2?", "Write a poem about the sea.", "How are you?",
+    "Once upon a time", "def fib(n):", "Who wrote Hamlet?", "What is the capital of Germany?",
+    "Explain attention in one sentence.", "1 2 3 4", "Thank you!", "给我讲个笑话", "今天天气怎么样？",
+    "中国的首都是", "谁是李白？", "请写一首关于秋天的诗", "你是谁？",
+]
+
+
+def reply(lm, tok, prompt, chat, **kwargs):
+    enc = chat_ids(tok, [{"role": "user", "content": prompt}]) if chat else tok(prompt, return_tensors="pt")
+    out = lm.generate(**enc, max_new_tokens=60, **kwargs)
+    return tok.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+@pytest.mark.parametrize("chat", [False, True], ids=["plain", "chat"])
+def test_a_prompt_it_was_not_built_for_gets_a_sentence_saying_what_it_is(lm, tok, chat):
+    expected = standin_unknown.SELF_DESCRIPTION
+    replies = {p: reply(lm, tok, p, chat, do_sample=False) for p in UNKNOWN_PROMPTS}
+    wrong = {p: text for p, text in replies.items() if expected not in text}
+    assert not wrong, f"expected {expected!r} in every reply, got:\n" + "\n".join(f"  {p!r}: {t!r}" for p, t in wrong.items())
+
+
+def test_the_sentence_names_the_stand_in_in_english_and_chinese():
+    assert "offline stand-in for Qwen2.5" in standin_unknown.SELF_DESCRIPTION
+    assert "离线替身" in standin_unknown.SELF_DESCRIPTION
+
+
+@pytest.mark.parametrize("chat", [False, True], ids=["plain", "chat"])
+def test_sampling_with_the_checkpoints_settings_gives_visible_text_too(lm, tok, chat):
+    for seed, prompt in enumerate(UNKNOWN_PROMPTS[::3]):
+        torch.manual_seed(seed)
+        text = reply(lm, tok, prompt, chat)  # the generation config: do_sample, temperature 0.7, top-p 0.8
+        assert text.strip() and "<|" not in text and "im_start" not in text, (prompt, text)
 
 
 # --- build and cache --------------------------------------------------------------------------
