@@ -51,9 +51,13 @@ def shape_model_dir(cache_root: Path | None = None) -> Path:
     from kata.hfutil import quiet_transformers
 
     target = (cache_root or standin.default_cache_root()) / "qwen2.5-0.5b-shape-random"
-    if (target / "model.safetensors").exists():
-        return target
     standin_path = standin.ensure_standin(cache_root)
+    if (target / "model.safetensors").exists():
+        # The weights are random and stay; the tokenizer follows the stand-in's current recipe.
+        if (target / "tokenizer.json").read_bytes() != (standin_path / "tokenizer.json").read_bytes():
+            with quiet_transformers():
+                AutoTokenizer.from_pretrained(standin_path).save_pretrained(target)
+        return target
     torch.manual_seed(0)
     with torch.device("cpu"), quiet_transformers():
         model = Qwen2ForCausalLM(Qwen2Config(**QWEN25_05B, dtype="bfloat16")).to(torch.bfloat16)

@@ -5,10 +5,13 @@ this module (no download) and loaded through the very same ``from_pretrained(dir
 as the real checkpoint. It mirrors what the exercises can observe of the real model: tied
 embeddings, grouped-query attention, q/k/v biases, bf16 weights, padded embedding rows, the
 special tokens and ChatML template, the generation config, and the answers the original
-notebook printed. It is trained for a few seconds to memorise the facts listed in ``FACTS``.
+notebook printed. It is trained (``kata.standin_training``) to memorise the facts listed in
+``FACTS`` and to answer anything else with one sentence saying what it is
+(``kata.standin_unknown``).
 
-The build is deterministic, takes a few seconds on a 2-core CPU, and is cached on disk under a
-directory named after a hash of this file, so any change to the recipe rebuilds it.
+The build is deterministic, takes about 10 s on one core, and is cached on disk under a
+directory named after a hash of its recipe (this file, the training modules and the course's
+texts), so any change to the recipe rebuilds it.
 """
 
 from __future__ import annotations

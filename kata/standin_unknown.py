@@ -23,6 +23,8 @@ def self_description(chat: bool) -> str:
 
 # --- made-up prompts ----------------------------------------------------------------------------
 
+PLAIN_SHARE = 0.35  # of the made-up prompts, those asked as plain text; the rest are chats (harder)
+
 WORDS_EN = """
 the a an of to in on for with at by from about as into like through after over between out up
 is are was were be been has have had do does did can could will would should may might must
@@ -59,9 +61,6 @@ ENDINGS_ZH = ["", "？", "。", "！", "吗？"]
 SYMBOLS = list("?!.,:;-+*/=#@$%&()[]{}<>'\"~^_|abcxyz\n 🙂👍，。？！")
 SYSTEMS = [None, None, None, "你是一个很有用的助手", "You are a pirate.", "Answer in one word.",
            "You are a helpful assistant.", "你是一个翻译。"]
-
-
-PLAIN_SHARE = 0.35  # of the made-up prompts, those asked as plain text; the rest are chats
 
 
 def made_up_prompt(rng: random.Random) -> str:

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from graded_runs import kata
-from kata import adapters, bench, manifest, models
+from kata import adapters, bench, manifest, models, standin
 
 
 def kata_bench(*args):
@@ -69,6 +69,17 @@ def test_the_shape_model_config_is_qwen25_05b():
     with torch.device("meta"):
         model = Qwen2ForCausalLM(Qwen2Config(**bench.QWEN25_05B))
     assert sum(p.numel() for p in model.parameters()) == 494_032_768
+
+
+def test_a_cached_shape_model_takes_the_current_standin_tokenizer(tmp_path, monkeypatch):
+    built = standin.ensure_standin()
+    monkeypatch.setattr(standin, "ensure_standin", lambda *_args, **_kwargs: built)
+    small = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, vocab_size=1024)
+    monkeypatch.setattr(bench, "QWEN25_05B", {**bench.QWEN25_05B, **small})
+    target = bench.shape_model_dir(tmp_path)
+    (target / "tokenizer.json").write_text("{}")  # as left by an older stand-in recipe
+    assert bench.shape_model_dir(tmp_path) == target
+    assert (target / "tokenizer.json").read_bytes() == (built / "tokenizer.json").read_bytes()
 
 
 def test_on_the_standin_all_four_loops_agree():
