@@ -144,7 +144,7 @@ def test_generation_config_has_qwens_semantics(lm, tok):
 
 
 def test_generate_without_flags_samples(lm, tok):
-    ids = tok(standin.PENALTY_PROMPT, return_tensors="pt").input_ids  # two likely continuations
+    ids = tok(standin.SPREAD_PROMPT, return_tensors="pt").input_ids  # six fruits, four of them inside top-p
     outputs = set()
     for seed in range(6):
         torch.manual_seed(seed)
