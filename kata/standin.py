@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -140,8 +139,9 @@ Hello, world! 1 2 3 4 5 6 7 8 9 10 100 1000. def main(): return 0
 
 
 def recipe_key() -> str:
-    """A short hash of this file and of the texts it learns: any change gives a new cache directory."""
-    recipe = b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], standin_training, standin_unknown, texts))
+    """A short hash of the files that make the stand-in: any change gives a new cache directory."""
+    files = [Path(__file__), *(Path(module.__file__) for module in (standin_training, standin_unknown, texts))]
+    recipe = b"".join(path.read_bytes() for path in files)
     return hashlib.sha256(recipe).hexdigest()[:12]
 
 

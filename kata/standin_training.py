@@ -21,6 +21,9 @@ SEED = 0  # of the made-up prompts; the weights use torch.manual_seed(0)
 def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str], chat_known: set[str]) -> None:
     """Train ``model`` (float32) in place on ``facts`` ((text, weight) pairs) and made-up prompts."""
     import torch
+    from transformers import DataCollatorForSeq2Seq
+
+    collate = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100, return_tensors="pt")
 
     def render(messages, add_generation_prompt=False):
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
@@ -29,8 +32,8 @@ def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str],
         return tokenizer(text)["input_ids"]
 
     # A fact is learned whole; a made-up prompt teaches only its answer, not its words.
-    fact_rows = [(seq, seq, weight) for seq, weight in ((encode(text), weight) for text, weight in facts)]
-    width = max(MADE_UP_WIDTH, *(len(seq) for seq, _, _ in fact_rows))
+    fact_rows = [(ids := encode(text), ids, weight) for text, weight in facts]
+    width = max(MADE_UP_WIDTH, *(len(ids) for ids, _, _ in fact_rows))
     rng = random.Random(SEED)
 
     def made_up_rows():
@@ -48,7 +51,7 @@ def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str],
     for _ in range(TRAIN_STEPS):
         rows = sorted(fact_rows + made_up_rows(), key=lambda row: len(row[0]))
         bounds = [len(rows) * g // GROUPS for g in range(GROUPS + 1)]
-        groups = [padded(rows[a:b], tokenizer.pad_token_id) for a, b in zip(bounds, bounds[1:])]
+        groups = [padded(collate, rows[a:b]) for a, b in zip(bounds, bounds[1:])]
         # The mean loss over every target token of the step, a fact counted as often as its weight.
         targets = sum(float(((labels[:, 1:] != -100) * weights[:, None]).sum()) for _, _, labels, weights in groups)
         optimizer.zero_grad()
@@ -62,16 +65,11 @@ def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str],
     model.eval()
 
 
-def padded(rows, pad_id):
-    """input_ids, attention_mask, labels and row weights for ``rows`` of (ids, labels, weight)."""
+def padded(collate, rows):
+    """input_ids, attention_mask, labels (-100 on padding) and row weights for ``rows`` of
+    (ids, labels, weight), right-padded by ``collate``, a ``DataCollatorForSeq2Seq``."""
     import torch
 
-    width = max(len(seq) for seq, _, _ in rows)
-    input_ids = torch.full((len(rows), width), pad_id)
-    labels = torch.full((len(rows), width), -100)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for row, (seq, target, _) in enumerate(rows):
-        input_ids[row, : len(seq)] = torch.tensor(seq)
-        labels[row, : len(seq)] = torch.tensor(target)
-        mask[row, : len(seq)] = 1
-    return input_ids, mask, labels, torch.tensor([float(weight) for _, _, weight in rows])
+    batch = collate([{"input_ids": ids, "labels": labels} for ids, labels, _ in rows])
+    weights = torch.tensor([float(weight) for _, _, weight in rows])
+    return batch["input_ids"], batch["attention_mask"], batch["labels"], weights
