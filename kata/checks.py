@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pytest
 
 from kata.hfutil import dtype_name
+from kata import i18n
 from kata.i18n import t
 
 
@@ -60,7 +61,11 @@ def fail(call: str, got: str, expected: str, mistake: str | None = None) -> None
     lines = [call, t("  returned: ") + got, t("  expected: ") + expected]
     if mistake:
         lines.append(t("  likely mistake: ") + mistake)
-    pytest.fail("\n".join(lines), pytrace=False)
+    failure = pytest.fail.Exception("\n".join(lines), pytrace=False)
+    # The mistake's template names the explanation, whatever values fill it in: two tests that
+    # fail for the same reason are explained once (kata.grading.explanation_id).
+    failure.kata_template = i18n.template_of(mistake) if mistake else None
+    raise failure
 
 
 def expect_tensor(value, call: str, expected: str, mistake: str | None = None):

@@ -53,9 +53,9 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
         console.print(f"[red]{_('no_results')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
         return False
-    hidden = show_results(report, show_all)
-    if hidden:
-        console.print(f"[yellow]{_('explanations_hidden', n=hidden, id=exercise.id)}[/]")
+    mistakes = show_results(report, exercise.functions, show_all)
+    if mistakes > 1:
+        console.print(f"[yellow]{_('distinct_mistakes', n=mistakes)}[/]")
     passed, total = report.passed, len(report.results)
     all_passed = report.all_passed and not edited
     state.record_result(exercise.id, passed, total, solutions=solutions)

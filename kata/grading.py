@@ -9,6 +9,7 @@ reads it back. Its shape is a contract, pinned by a golden file in ``tests/``: b
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from kata.manifest import ROOT
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: each failure's explanation id and its message in both languages
 # With KATA_PROGRESS=1 the plugin prints one line per finished graded test, for a live status:
 # "llm-kata progress 3/15 passed <label>".
 PROGRESS_LINE = "llm-kata progress"
@@ -39,10 +40,17 @@ class TestResult:
     outcome: str  # passed | failed
     when: str  # call, or setup when a fixture failed
     message: str  # what the learner is shown on a failure ("" when passed)
+    # Which explanation the failure gives, whatever values fill it in: two failures with the same
+    # id are one mistake, explained once ("" when passed). See ``explanation_id``.
+    explanation: str = ""
+    messages: dict[str, str] = field(default_factory=dict)  # the message in each language ({} when passed)
 
     @property
     def passed(self) -> bool:
         return self.outcome == "passed"
+
+    def message_in(self, lang: str) -> str:
+        return self.messages.get(lang) or self.message
 
     @property
     def label(self) -> str:
@@ -88,6 +96,25 @@ class Report:
     def read(cls, path: Path) -> Report:
         """The report a run left at ``path``; an empty one if the run ended before writing it."""
         return cls.from_json(path.read_text(encoding="utf-8")) if path.exists() else cls()
+
+
+def explanation_id(kind: str, template: str | None = None) -> str:
+    """``kind`` (todo, hang, mistake, raised, or a test's name) and a short digest of the message
+    template: stable across runs and languages, the same for every value that fills it in."""
+    if not template:
+        return kind
+    return f"{kind}:{hashlib.sha1(template.encode('utf-8')).hexdigest()[:10]}"
+
+
+def grouped(results: list[TestResult], functions: list[str]) -> list[list[TestResult]]:
+    """Failures grouped by explanation, in the order of the exercise's functions (then the tests'
+    order): each group is one distinct mistake, its first result the one to explain in full."""
+    order = {name: i for i, name in enumerate(functions)}
+    failed = sorted((r for r in results if not r.passed), key=lambda r: order.get(r.task, len(order)))
+    groups: dict[str, list[TestResult]] = {}
+    for r in failed:
+        groups.setdefault(r.explanation or r.nodeid, []).append(r)
+    return list(groups.values())
 
 
 # --- the arguments of a graded run ----------------------------------------------------------------

@@ -55,9 +55,8 @@ TEXT = {
     "grading_progress": ("Grading {id}: {count} tests done (last: {label})", "正在评分 {id}：已完成 {count} 个测试（最近：{label}）"),
     "watch_cancelled": ("Saved while grading: that check is cancelled; grading the new version.",
                         "评分时文件已保存：取消本次检查，改为检查新版本。"),
-    "same_explanation": ("(the same explanation as above)", "（原因同上）"),
-    "explanations_hidden": ("{n} more explanation(s) shortened to their first line; `kata check {id} --all` shows every one.",
-                            "另有 {n} 条说明只显示了第一行；运行 `kata check {id} --all` 查看全部。"),
+    "same_explanation": ("the same mistake, explained above, also fails: {tests}", "同一个错误（见上面的说明）也让这些测试失败：{tests}"),
+    "distinct_mistakes": ("{n} distinct mistake(s), each explained once above.", "共 {n} 个不同的错误，每个在上面说明一次。"),
     "reset_tests_done": ("Restored the graded tests: {files}.", "已恢复评分测试：{files}。"),
     "watch_start": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits.",
                     "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出。"),
@@ -77,6 +76,9 @@ TEXT = {
                       "{model} 已在 Hugging Face 缓存中：{path}。`pytest exercises/...` 会使用它。"),
     "download_cached": ("{model} is already cached at {path}.", "{model} 已经在缓存里：{path}。"),
 }
+
+
+LANGUAGES = ("en", "zh")
 
 
 def detect(explicit: str | None = None) -> str:
@@ -106,12 +108,66 @@ def catalog() -> dict[str, str]:
     return merged
 
 
+def render(template: str, lang: str, values: dict) -> str:
+    """``template`` (the English key) in ``lang``, filled in with ``values``."""
+    if lang == "zh":
+        template = catalog().get(template, template)
+    return template.format(**values) if values else template
+
+
+# While a graded test runs, every message it renders is recorded as (template, values, language):
+# the template names an explanation whatever numbers fill it (kata.grading's explanation ids), and
+# the record renders the same failure in the other language without running it again.
+_recorded: list[tuple[str, dict, str]] | None = None
+
+
+def start_recording() -> None:
+    global _recorded
+    _recorded = []
+
+
+def stop_recording() -> list[tuple[str, dict, str]]:
+    global _recorded
+    calls, _recorded = _recorded or [], None
+    return calls
+
+
+def recorded() -> list[tuple[str, dict, str]]:
+    return list(_recorded or [])
+
+
+def template_of(text: str) -> str | None:
+    """The template of the longest recorded message inside ``text`` (None if none was recorded)."""
+    best, best_length = None, 0
+    for template, values, lang in recorded():
+        shown = render(template, lang, values)
+        if len(shown) > best_length and shown in text:
+            best, best_length = template, len(shown)
+    return best
+
+
+def translated(text: str, calls: list[tuple[str, dict, str]], lang: str) -> str:
+    """``text`` with every recorded message in it rendered in ``lang`` instead (longest first, so a
+    message that holds another is translated whole, then the one inside it)."""
+    pairs = {}
+    for template, values, said_in in calls:
+        try:
+            pairs[render(template, said_in, values)] = render(template, lang, values)
+        except (KeyError, IndexError, ValueError):  # a catalog entry with other placeholders: keep it as said
+            continue
+    for said in sorted(pairs, key=len, reverse=True):
+        if said and said != pairs[said]:
+            text = text.replace(said, pairs[said])
+    return text
+
+
 def t(template: str, **values) -> str:
     """``template`` filled in with ``values``, in the learner's language (English where no
     translation exists yet: a message is never lost)."""
-    if detect() == "zh":
-        template = catalog().get(template, template)
-    return template.format(**values) if values else template
+    lang = detect()
+    if _recorded is not None:
+        _recorded.append((template, values, lang))
+    return render(template, lang, values)
 
 
 class Translator:

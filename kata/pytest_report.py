@@ -9,9 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from kata import adapters, grading, manifest
+from kata import adapters, grading, i18n, manifest, timeouts
 from kata.i18n import detect, t
 from kata.pytest_session import TIME_LIMIT, SessionState, is_graded, state_of, task_of
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Record the messages a graded test renders: they name its explanation and translate it."""
+    if not is_graded(item):
+        return (yield)
+    i18n.start_recording()
+    try:
+        return (yield)
+    finally:
+        i18n.stop_recording()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -19,26 +31,67 @@ def pytest_runtest_makereport(item, call):
     report = yield
     if not is_graded(item):
         return report
+    explanation = ""
     if report.skipped:
         # A graded test must pass or fail: a skip (say, pytest.skip in learner code) would
         # look like progress without proving anything.
         report.outcome = "failed"
         report.longrepr = t("graded tests cannot be skipped: this test was skipped, so it counts as failed.")
+        explanation = grading.explanation_id("skipped")
     elif report.failed and call.excinfo is not None:
-        friendly = _learner_facing(item, call.excinfo)
+        friendly, explanation = _learner_facing(item, call.excinfo)
         if friendly:
             report.longrepr = friendly
+        cause = _failed_piece(item)
+        if cause is not None and not explanation.startswith("hang:"):
+            # A test of several functions together fails because one of them does: say that, and
+            # count it as that function's mistake, explained once.
+            report.longrepr = t("this test uses `{task}`, which fails its own test above ({label}): fix `{task}` first; "
+                                "this test runs again on the next check.", task=cause.task, label=cause.label)
+            explanation = cause.explanation
     if call.when == "call" or (report.failed and call.when == "setup"):
-        state_of(item.config).results.append(grading.TestResult(
+        state = state_of(item.config)
+        message = report.longreprtext[-2000:] if report.failed else ""
+        result = grading.TestResult(
             nodeid=item.nodeid,
             exercise=Path(item.path).parent.name,
             task=task_of(item),
             outcome=report.outcome,
             when=call.when,
-            message=report.longreprtext[-2000:] if report.failed else "",
-        ))
+            message=message,
+            explanation=explanation or (_explanation_of_message(item, message) if message else ""),
+            messages=_in_every_language(message),
+        )
+        first = next((r for r in state.results if not r.passed and r.explanation == result.explanation), None)
+        state.results.append(result)
+        if first is not None:  # one mistake, explained once: pytest's own report names the first
+            report.longrepr = t("the same mistake as {label} (explained above): {line}",
+                                label=first.label, line=message.strip().splitlines()[0] if message.strip() else "")
         _show_progress(item.config)
     return report
+
+
+def _failed_piece(item) -> grading.TestResult | None:
+    """The first failed test of a function that this test uses (marker ``uses``), if any ran."""
+    marker = item.get_closest_marker("uses")
+    if marker is None:
+        return None
+    uses = [task for task in marker.args if task != task_of(item)]
+    same_exercise = Path(item.path).parent.name
+    return next((r for r in state_of(item.config).results
+                 if not r.passed and r.task in uses and r.exercise == same_exercise), None)
+
+
+def _explanation_of_message(item, message: str) -> str:
+    template = i18n.template_of(message) or message.strip().splitlines()[0]
+    return grading.explanation_id(getattr(item, "originalname", item.name), template)
+
+
+def _in_every_language(message: str) -> dict[str, str]:
+    if not message:
+        return {}
+    calls = i18n.recorded()
+    return {lang: i18n.translated(message, calls, lang) for lang in i18n.LANGUAGES}
 
 
 def _show_progress(config) -> None:
@@ -50,10 +103,17 @@ def _show_progress(config) -> None:
         reporter.write_line(f"{grading.PROGRESS_LINE} {len(state.results)}/{state.graded_total} {last.outcome} {last.label}")
 
 
-def _learner_facing(item, excinfo) -> str | None:
-    """A short message for a failure that came from learner code, instead of a deep traceback."""
+def _learner_facing(item, excinfo) -> tuple[str | None, str]:
+    """A short message for a failure that came from learner code, instead of a deep traceback,
+    and the id of the explanation it gives (kata.grading.explanation_id)."""
+    task = task_of(item) or item.originalname
     if excinfo.errisinstance(NotImplementedError):
-        return f"TODO: {_todo(str(excinfo.value))}"
+        return f"TODO: {_todo(str(excinfo.value))}", grading.explanation_id(f"todo:{task}")
+    template = getattr(excinfo.value, "kata_template", None)
+    if template:  # a graded check recognised the mistake (kata.checks.fail)
+        return None, grading.explanation_id("mistake", template)
+    if getattr(excinfo.value, "kata_explanation", None):  # the harness's own failures name theirs
+        return None, excinfo.value.kata_explanation
     exercise = manifest.for_test_file(item.path)
     impl = adapters.implementation_path(exercise, state_of(item.config).solutions) if exercise else None
     frames = [e for e in excinfo.traceback if impl and Path(str(e.path)) == impl]
@@ -62,15 +122,17 @@ def _learner_facing(item, excinfo) -> str | None:
         line, statement = frames[-1].lineno + 1, str(frames[-1].statement).strip()
         where = t("\n  while running {relative}, line {line}: {statement}", relative=adapters.relative(impl), line=line, statement=statement)
     message = str(excinfo.value)
-    if message.startswith("Timeout (>"):
+    if timeouts.is_timeout(excinfo.value):
         state_of(item.config).timed_out.add((exercise, task_of(item)))
         limit, whose = item.stash.get(TIME_LIMIT, "?"), exercise.id if exercise else "this exercise"
         return t("this test did not finish within {limit} s, the time limit of {whose}{where}\n  likely cause: a loop "
                  "that never stops (no stop at eos or at max_new_tokens?) or one that recomputes far more than it needs.",
-                 limit=limit, whose=whose, where=where or t("."))
+                 limit=limit, whose=whose, where=where or t(".")), grading.explanation_id(f"hang:{task}")
     if excinfo.errisinstance((AssertionError, pytest.fail.Exception)) or not frames:
-        return None  # the test's own message, or a failure outside learner code: pytest's output
-    return t("your code raised {typename}: {message}{where}", typename=excinfo.typename, message=message, where=where)
+        # The test's own message, or a failure outside learner code: pytest's output.
+        return None, ""  # named from the message the report holds
+    raised = grading.explanation_id(f"raised:{excinfo.typename}:{adapters.relative(impl)}:{frames[-1].lineno + 1}")
+    return t("your code raised {typename}: {message}{where}", typename=excinfo.typename, message=message, where=where), raised
 
 
 TODO = re.compile(r"^(\d\d_\w+): implement (\w+)\(\) — see (\S+)README\.md, step (\d+)$")

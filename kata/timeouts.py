@@ -26,6 +26,12 @@ class GradedTestTimeout(Exception):
     pass
 
 
+def is_timeout(error: BaseException) -> bool:
+    """A test stopped at its time limit: by our watchdog, or by pytest-timeout's signal method
+    (which fails the test with its own "Timeout (>N s)" message)."""
+    return isinstance(error, GradedTestTimeout) or str(error).startswith("Timeout (>")
+
+
 def limit_for(exercise_limit: float, standin: bool) -> float:
     """The time limit of one graded test; KATA_TIMEOUT overrides (a slow machine, the project's tests)."""
     if os.environ.get("KATA_TIMEOUT"):

@@ -3,16 +3,23 @@ and showing a grading report."""
 
 from __future__ import annotations
 
+import os
+import sys
+
 from rich.console import Console
 from rich.markup import escape
 
-from kata import manifest, state
+from kata import grading, manifest, state
 from kata.errors import KataError
 from kata.grading import Report
 from kata.i18n import Translator
 from kata.manifest import Exercise
 
-console = Console(highlight=False)
+# soft_wrap: a long line is never broken by us (a terminal folds it on screen; a log, a notebook or
+# a pipe keeps paths and test ids whole). Without a terminal, tables get a wide page instead of 80
+# columns, for the same reason.
+_in_a_terminal = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
+console = Console(highlight=False, soft_wrap=True, width=None if _in_a_terminal else 200)
 _ = Translator("en")  # its language is set once, by kata.cli.main
 
 
@@ -33,28 +40,31 @@ def first_not_done() -> Exercise:
     return manifest.exercises()[-1]
 
 
-DETAILED_EXPLANATIONS = 5  # distinct explanations shown in full before the rest are summarised
-
-
-def show_results(report: Report, show_all: bool = False) -> int:
-    """Each test's outcome; one full explanation per distinct mistake. Returns how many were hidden."""
-    explained: set[str] = set()
-    hidden = 0
-    for r in report.results:
+def show_results(report: Report, functions: list[str], show_all: bool = False) -> int:
+    """Each test's outcome, in the order of the exercise's functions; each distinct mistake
+    explained in full once, its other failing tests named on one line under it (``show_all``:
+    every failure in full). Returns how many distinct mistakes there are."""
+    groups = grading.grouped(report.results, functions)
+    group_of = {id(r): group for group in groups for r in group}
+    order = {name: i for i, name in enumerate(functions)}
+    for r in sorted(report.results, key=lambda r: order.get(r.task, len(order))):
         if r.passed:
-            console.print(f"  [green]✓[/] {escape(r.label)}")
+            console.print(f"  [green]✓[/] {escape(label_of(r))}")
             continue
-        console.print(f"  [red]✗[/] {escape(r.label)}")
-        message = r.message.strip()
-        if message in explained:
-            console.print(f"      [dim]{_('same_explanation')}[/]")
-        elif show_all or len(explained) < DETAILED_EXPLANATIONS or message.startswith("TODO"):
-            console.print("      " + escape(message).replace("\n", "\n      "))
-            explained.add(message)
-        else:
-            console.print("      " + escape(message.splitlines()[0] if message else ""))
-            hidden += 1
-    return hidden
+        group = group_of[id(r)]
+        if r is not group[0] and not show_all:
+            continue  # named under the first test of its group
+        console.print(f"  [red]✗[/] {escape(label_of(r))}")
+        console.print("      " + escape(r.message_in(_.lang).strip()).replace("\n", "\n      "))
+        if len(group) > 1 and not show_all:
+            others = "; ".join(label_of(other) for other in group[1:])
+            console.print(f"  [red]✗[/] [dim]{escape(_('same_explanation', tests=others))}[/]")
+    return len(groups)
+
+
+def label_of(result) -> str:
+    """A test's title for people, in the learner's language."""
+    return result.label
 
 
 def title_of(exercise: Exercise) -> str:
