@@ -34,6 +34,21 @@ def implementation_path(exercise: Exercise, solutions: bool) -> Path:
     return exercise.module_path(solutions)
 
 
+def selection_problem(solutions: bool) -> str | None:
+    """Two choices of what to grade at once: say so rather than grade one and name the other."""
+    if solutions and os.environ.get("KATA_IMPL_FILE"):
+        return t("--solutions (or KATA_SOLUTIONS=1) and KATA_IMPL_FILE={file} both choose the code to grade; "
+                 "use one of them.", file=os.environ["KATA_IMPL_FILE"])
+    return None
+
+
+def graded_code(solutions: bool) -> str:
+    """What a run grades, in words, for the header of a test run."""
+    if os.environ.get("KATA_IMPL_FILE"):
+        return t("{file} (KATA_IMPL_FILE)", file=relative(Path(os.environ["KATA_IMPL_FILE"])))
+    return t("reference solutions (solutions/)") if solutions else t("your code (exercises/)")
+
+
 def relative(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -54,7 +69,24 @@ class Implementation:
             return getattr(self._module, name)
         except AttributeError:
             where, listed, ex = relative(self._path), ", ".join(self._exercise.functions), self._exercise.id
+            if os.environ.get("KATA_IMPL_FILE"):
+                raise ImplementationError(_not_this_exercise(self._module, self._exercise, where, name)) from None
             raise ImplementationError(t("{where} has no function `{name}`. The tests call the functions named in the exercise ({listed}); did you rename or delete it? `kata reset {ex}` restores the original file after backing yours up.", where=where, name=name, listed=listed, ex=ex)) from None
+
+
+def _not_this_exercise(module, exercise: Exercise, where: str, name: str) -> str:
+    """KATA_IMPL_FILE names a file without this exercise's functions: name the mismatch (a reset of
+    the exercise would replace an innocent file)."""
+    from kata.manifest import exercises
+
+    defined = {k for k, v in vars(module).items() if callable(v)}
+    other = next((e.id for e in exercises() if e.id != exercise.id and set(e.functions) <= defined), None)
+    if other:
+        return t("KATA_IMPL_FILE names {where}, which holds the functions of {other}, not of {ex}: this run grades "
+                 "{ex}, whose tests call `{name}`. Point KATA_IMPL_FILE at a file of {ex}, or grade {other}.",
+                 where=where, other=other, ex=exercise.id, name=name)
+    return t("KATA_IMPL_FILE names {where}, which has no function `{name}`: the tests of {ex} call {listed}.",
+             where=where, name=name, ex=exercise.id, listed=", ".join(exercise.functions))
 
 
 _loaded: dict[Path, Implementation | ImplementationError] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from rich.markup import escape
 
 from kata import grading, pristine, state
 from kata.adapters import relative
+from kata.errors import KataError
 from kata.manifest import Exercise
 from kata.ui import _, console, find_exercise, show_results, title_of
 
@@ -32,7 +34,7 @@ def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, 
 
 
 def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,
-          cancel: threading.Event | None = None, shown_as: str | None = None) -> bool | None:
+          cancel: threading.Event | None = None, shown_as: str | None = None, record: bool = True) -> bool | None:
     """Grade, show the results and record progress (a notebook's cells count as the learner's work).
 
     True or False: passed or not; None: ``cancel`` was set before the grading finished.
@@ -58,7 +60,8 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
         console.print(f"[yellow]{_('distinct_mistakes', n=mistakes)}[/]")
     passed, total = report.passed, len(report.results)
     all_passed = report.all_passed and not edited
-    state.record_result(exercise.id, passed, total, solutions=solutions)
+    if record:
+        state.record_result(exercise.id, passed, total, solutions=solutions)
     if all_passed:
         console.print(f"[green bold]{_('passed', id=exercise.id, total=total)}[/]")
     else:
@@ -69,13 +72,20 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
 
 def cmd_check(args) -> int:
     exercise = find_exercise(args.exercise)
-    impl_file = None
+    impl_file, shown_as, counts = None, None, True
+    chosen = os.environ.get("KATA_IMPL_FILE")  # the same variable pytest honours: grade that file, and say so
+    if chosen and (args.notebook or args.solutions):
+        raise KataError(_("impl_file_conflict", file=chosen, other="--notebook" if args.notebook else "--solutions"))
     if args.notebook:
         from kata import notebooks
 
         impl_file = notebooks.extract_to_module(Path(args.notebook), exercise)
-    shown_as = relative(Path(args.notebook)) if args.notebook else None
-    return 0 if check(exercise, args.solutions, args.model, impl_file, show_all=args.all, shown_as=shown_as) else 1
+        shown_as = relative(Path(args.notebook))
+    elif chosen:
+        impl_file, counts = Path(chosen), False  # someone else's file says nothing about this learner's progress
+        shown_as = _("impl_file_shown", file=relative(Path(chosen).resolve()))
+    passed = check(exercise, args.solutions, args.model, impl_file, show_all=args.all, shown_as=shown_as, record=counts)
+    return 0 if passed else 1
 
 
 def cmd_notebook(args) -> int:

@@ -28,6 +28,11 @@ TEXT = {
     "all_done": ("All exercises pass. Well done!", "所有练习都通过了，干得好！"),
     "checking": ("Checking {id} ({title}) against {what}...", "正在检查 {id}（{title}），对象：{what}……"),
     "what_exercises": ("your code", "你的代码"),
+    "impl_file_shown": ("{file} (named by KATA_IMPL_FILE)", "{file}（由 KATA_IMPL_FILE 指定）"),
+    "impl_file_conflict": ("KATA_IMPL_FILE={file} and {other} both choose the code to grade; use one of them "
+                           "(unset KATA_IMPL_FILE to grade your own file).",
+                           "KATA_IMPL_FILE={file} 和 {other} 都在指定要评分的代码；请只用其中一个"
+                           "（要给自己的文件评分，请取消 KATA_IMPL_FILE）。"),
     "what_solutions": ("the reference solutions", "参考答案"),
     "passed": ("{id}: all {total} graded tests pass.", "{id}：全部 {total} 个评分测试通过。"),
     "failed": ("{id}: {passed}/{total} graded tests pass.", "{id}：{passed}/{total} 个评分测试通过。"),

@@ -47,6 +47,9 @@ def pytest_configure(config):
         solutions=adapters.solutions_requested(config.getoption("--solutions")),
         model_spec=models.requested_spec(config.getoption("--model")),
     )
+    two_choices = adapters.selection_problem(config._kata.solutions)
+    if two_choices:
+        raise pytest.UsageError(two_choices)
     outside = versions.problems()
     if outside and os.environ.get("KATA_SKIP_VERSION_CHECK") != "1":
         raise pytest.UsageError("this environment is outside the versions the course runs on:\n  - "
@@ -98,8 +101,7 @@ def pytest_runtest_protocol(item, nextitem):
 
 def pytest_report_header(config):
     state = state_of(config)
-    what = "reference solutions (solutions/)" if state.solutions else "your code (exercises/)"
-    return [f"llm-kata: grading {what}; model: {state.model_spec}"]
+    return [t("llm-kata: grading {what}; model: {model}", what=adapters.graded_code(state.solutions), model=state.model_spec)]
 
 
 def _needs_model(items) -> bool:

@@ -166,7 +166,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             exercise = manifest.find(first.exercise)
         except KeyError:
             return
-        where = adapters.relative(exercise.module_path(state.solutions))
+        where = adapters.relative(adapters.implementation_path(exercise, state.solutions))
         lesson = adapters.relative(exercise.lesson)
         task = t("`{task}` in {where}", task=first.task, where=where) if first.task else where
         terminalreporter.write_line(t("Next: {task}. Lesson: {lesson}. Stuck? `kata hint {id}`.", task=task,
