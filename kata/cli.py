@@ -31,7 +31,7 @@ from kata.cmd_files import cmd_hint, cmd_list, cmd_reset, cmd_restore, cmd_solut
 from kata.cmd_setup import cmd_bench, cmd_doctor, cmd_download
 from kata.cmd_watch import cmd_watch
 from kata.errors import KataError
-from kata.i18n import detect
+from kata.i18n import detect, t
 from kata.manifest import ROOT
 from kata.ui import _, console
 
@@ -111,8 +111,8 @@ def run_the_copy_here(argv: list[str] | None) -> int | None:
     if here is None or here == ROOT.resolve():
         return None
     if os.environ.get("KATA_SWITCHED_COPY"):  # switched once and still wrong: say so, touch nothing
-        raise KataError(f"this kata belongs to {ROOT}, but you are in {here}; run `pip install -e .` in {here} "
-                        "or use `python -m kata.cli` there")
+        raise KataError(t("this kata belongs to {root}, but you are in {here}; run `pip install -e .` in {here} "
+                          "or use `python -m kata.cli` there", root=ROOT, here=here))
     env = {**os.environ, "KATA_SWITCHED_COPY": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(here), os.environ.get("PYTHONPATH")]))}
     return subprocess.call([sys.executable, "-m", "kata.cli", *(sys.argv[1:] if argv is None else argv)], env=env)
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         return switched
     args = parser().parse_args(argv)
     _.lang = detect(getattr(args, "lang", None))
+    os.environ["KATA_LANG"] = _.lang  # one language for everything this command says, graded runs included
     try:
         return COMMANDS[args.command](args)
     except KataError as error:

@@ -15,7 +15,7 @@ from kata.manifest import Exercise
 from kata.ui import _, console, find_exercise, show_results, title_of
 
 # Lines of pytest's output worth showing while the tests run (the model being built or fetched).
-PROGRESS_PREFIXES = ("llm-kata", "built the offline", "building the offline", "Downloading")
+PROGRESS_PREFIXES = ("llm-kata",)
 
 
 def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, cancel=None) -> grading.Report:

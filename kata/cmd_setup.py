@@ -12,6 +12,7 @@ from rich.table import Table
 from kata import manifest, pristine, state
 from kata.errors import KataError
 from kata.hfutil import dtype_name
+from kata.i18n import t
 from kata.ui import _, console
 
 
@@ -42,8 +43,8 @@ def _download(cached, fetch, again: str) -> int:
     except KeyboardInterrupt:
         raise
     except Exception as error:  # noqa: BLE001 - network and disk errors, said in one sentence
-        raise KataError(f"the download stopped ({type(error).__name__}: {error}); run `{again}` again to resume "
-                        "where it stopped") from None
+        raise KataError(t("the download stopped ({kind}: {error}); run `{again}` again to resume where it stopped",
+                          kind=type(error).__name__, error=error, again=again)) from None
     console.print(f"[green]{_('download_done', model=models.REAL_MODEL_ID, path=path)}[/]")
     return 0
 
@@ -116,7 +117,7 @@ def cmd_bench(args) -> int:
     try:
         counts = [int(n) for n in args.tokens.split(",")]
     except ValueError:
-        raise KataError(f"--tokens takes numbers separated by commas, like 16,64,256 (not {args.tokens!r})") from None
+        raise KataError(t("--tokens takes numbers separated by commas, like 16,64,256 (not {tokens!r})", tokens=args.tokens)) from None
     exercise = manifest.find("05_kv_cache")
     try:
         impl = adapters.load_implementation(exercise, solutions=args.impl == "solutions")
@@ -128,7 +129,7 @@ def cmd_bench(args) -> int:
     try:
         rows = bench.run(model, tokenizer, impl, counts, repeats=args.repeats, log=log)
     except NotImplementedError as error:
-        raise KataError(f"{error} (or measure the reference: --impl solutions)") from None
+        raise KataError(t("{error} (or measure the reference: --impl solutions)", error=error)) from None
     except bench.BenchError as error:
         raise KataError(str(error)) from None
     if args.json:
@@ -140,7 +141,7 @@ def cmd_bench(args) -> int:
             bench.plot(rows, Path(args.plot), f"{resolved.source.split(':')[0].split('(')[0].strip()}, "
                        f"{dtype_name(model.dtype)} on {model.device.type}, {args.impl}")
         except ImportError:
-            raise KataError("--plot needs matplotlib: pip install matplotlib") from None
+            raise KataError(t("--plot needs matplotlib: pip install matplotlib")) from None
         if not args.json:
             console.print(f"plot: {args.plot}")
     return 0

@@ -55,7 +55,13 @@ class TestResult:
     @property
     def label(self) -> str:
         """'encode: gives a batch of one ...[english]' for people."""
-        test = self.nodeid.split("::", 1)[-1].removeprefix("test_").replace("_", " ")
+        return self.label_in("en")
+
+    def label_in(self, lang: str) -> str:
+        from kata.i18n import test_title
+
+        name, _, params = self.nodeid.split("::", 1)[-1].partition("[")
+        test = test_title(name, lang) + (f"[{params}" if params else "")
         return f"{self.task}: {test}" if self.task else test
 
 

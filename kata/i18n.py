@@ -113,6 +113,22 @@ def catalog() -> dict[str, str]:
     return merged
 
 
+@lru_cache(maxsize=1)
+def titles() -> dict[str, str]:
+    """Graded test name (test_...) -> its title in Chinese, from the [titles] tables of kata/locale/zh/."""
+    merged: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / "zh").glob("*.toml")):
+        merged.update(tomllib.loads(path.read_text(encoding="utf-8")).get("titles", {}))
+    return merged
+
+
+def test_title(name: str, lang: str) -> str:
+    """A graded test's title for people: its name in words (English), or its Chinese title."""
+    if lang == "zh" and name in titles():
+        return titles()[name]
+    return name.removeprefix("test_").replace("_", " ")
+
+
 def render(template: str, lang: str, values: dict) -> str:
     """``template`` (the English key) in ``lang``, filled in with ``values``."""
     if lang == "zh":

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from kata import modelscope
 from kata.hfutil import dtype_name, quiet_transformers
+from kata.i18n import t
 
 REAL_MODEL_ID = "Qwen/Qwen2.5-0.5B-Instruct"
 # What a complete copy of the real checkpoint needs (the weights last: they arrive last).
@@ -38,11 +39,13 @@ REAL_MODEL_FILES = (
 PROBE_TIMEOUT_S = 3.0
 MODES = ("auto", "qwen", "tiny")
 
-HOW_TO_GET_QWEN = (
-    f"To use the real model, run `kata download` (or `hf download {REAL_MODEL_ID}`) once on a "
-    "connected network; it goes into your Hugging Face cache (HF_HOME) and is used from then on. "
-    "Offline, run with KATA_MODEL=tiny (or --model tiny) to use the built-in stand-in."
-)
+def how_to_get_qwen(short: bool = False) -> str:
+    if short:
+        return t("To use the real model, run `kata download` (or `hf download {model}`) once on a connected network.",
+                 model=REAL_MODEL_ID)
+    return t("To use the real model, run `kata download` (or `hf download {model}`) once on a connected network; it goes "
+             "into your Hugging Face cache (HF_HOME) and is used from then on. Offline, run with KATA_MODEL=tiny (or "
+             "--model tiny) to use the built-in stand-in.", model=REAL_MODEL_ID)
 
 
 class ModelUnavailable(RuntimeError):
@@ -62,7 +65,7 @@ class ResolvedModel:
 
     def describe(self, model) -> str:
         """One line for people: which model, from where, its dtype and device."""
-        return f"{self.source}; {dtype_name(model.dtype)} on {model.device.type}"
+        return t("{source}; {dtype} on {device}", source=self.source, dtype=dtype_name(model.dtype), device=model.device.type)
 
 
 def requested_spec(option: str | None = None) -> str:
@@ -215,11 +218,10 @@ def check_available_early(spec: str) -> None:
 
 
 def _qwen_unavailable_message(damaged: str | None) -> str:
-    state = f"your cached copy is damaged ({damaged})" if damaged else f"it is not in your Hugging Face cache ({hf_cache_dir()})"
-    return (
-        f"{REAL_MODEL_ID} cannot be used: {state}, and the hub cannot be reached (no answer within "
-        f"{PROBE_TIMEOUT_S:.0f} s). {HOW_TO_GET_QWEN}"
-    )
+    state = (t("your cached copy is damaged ({damaged})", damaged=damaged) if damaged
+             else t("it is not in your Hugging Face cache ({cache})", cache=hf_cache_dir()))
+    return t("{model} cannot be used: {state}, and the hub cannot be reached (no answer within {s:.0f} s). {how}",
+             model=REAL_MODEL_ID, state=state, s=PROBE_TIMEOUT_S, how=how_to_get_qwen())
 
 
 def resolve(spec: str | None = None, log=print) -> ResolvedModel:
@@ -230,46 +232,47 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
     if spec in ("auto", "qwen"):
         snapshot, damaged = real_model_cache_state()  # read once: it opens the weights' header
         if snapshot and not damaged:
-            return ResolvedModel("qwen", snapshot, f"{REAL_MODEL_ID} from the Hugging Face cache ({snapshot})")
+            return ResolvedModel("qwen", snapshot, t("{model} from the Hugging Face cache ({path})", model=REAL_MODEL_ID, path=snapshot))
         from_modelscope, problem = modelscope_copy_state()
         if from_modelscope and not problem:
-            return ResolvedModel("qwen", from_modelscope, f"{REAL_MODEL_ID} from the ModelScope cache ({from_modelscope})")
+            return ResolvedModel("qwen", from_modelscope, t("{model} from the ModelScope cache ({path})", model=REAL_MODEL_ID, path=from_modelscope))
         if hub_reachable():
-            log(f"Downloading {REAL_MODEL_ID} (about 1 GB, once) into {hf_cache_dir()} ...")
+            log(t("Downloading {model} (about 1 GB, once) into {cache} ...", model=REAL_MODEL_ID, cache=hf_cache_dir()))
             try:
                 path = download_real_model()
-                return ResolvedModel("qwen", path, f"{REAL_MODEL_ID}, just downloaded to {path}")
+                return ResolvedModel("qwen", path, t("{model}, just downloaded to {path}", model=REAL_MODEL_ID, path=path))
             except Exception as error:  # noqa: BLE001 - a dropped connection must not end the session
-                interrupted = (f"the download of {REAL_MODEL_ID} was interrupted ({type(error).__name__}: "
-                               f"{error}); `kata download` resumes it")
+                interrupted = t("the download of {model} was interrupted ({kind}: {error}); `kata download` resumes it",
+                                model=REAL_MODEL_ID, kind=type(error).__name__, error=error)
                 if spec == "qwen":
                     raise ModelUnavailable(interrupted) from None
-                return dataclasses.replace(_standin(log), note=f"{interrupted}. Meanwhile the offline stand-in is used.")
+                return dataclasses.replace(_standin(log), note=t("{interrupted}. Meanwhile the offline stand-in is used.",
+                                                                 interrupted=interrupted))
         if spec == "qwen":
             raise ModelUnavailable(_qwen_unavailable_message(damaged))
-        why = f"your cached copy of {REAL_MODEL_ID} is damaged ({damaged}); " if damaged else f"{REAL_MODEL_ID} is not cached; "
+        why = (t("your cached copy of {model} is damaged ({damaged})", model=REAL_MODEL_ID, damaged=damaged) if damaged
+               else t("{model} is not cached", model=REAL_MODEL_ID))
         return dataclasses.replace(
             _standin(log),
-            note=why + f"the hub is unreachable, so the offline stand-in is used. {HOW_TO_GET_QWEN.split('; it goes')[0]}.",
+            note=t("{why}; the hub is unreachable, so the offline stand-in is used. {how}", why=why, how=how_to_get_qwen(short=True)),
         )
     path = Path(spec).expanduser()
     if not (path / "config.json").is_file():
-        raise ModelUnavailable(
-            f"the model {spec!r} ({_where_spec_came_from(spec)}) is neither one of {', '.join(MODES)} nor a "
-            "directory with a config.json (a model saved with save_pretrained)."
-        )
-    return ResolvedModel("path", path.resolve(), f"local directory {path.resolve()}")
+        raise ModelUnavailable(t(
+            "the model {spec!r} ({where}) is neither one of {modes} nor a directory with a config.json (a model saved "
+            "with save_pretrained).", spec=spec, where=_where_spec_came_from(spec), modes=", ".join(MODES)))
+    return ResolvedModel("path", path.resolve(), t("local directory {path}", path=path.resolve()))
 
 
 def _where_spec_came_from(spec: str) -> str:
-    return "from KATA_MODEL" if os.environ.get("KATA_MODEL") == spec else "from --model"
+    return t("from KATA_MODEL") if os.environ.get("KATA_MODEL") == spec else t("from --model")
 
 
 def _standin(log) -> ResolvedModel:
     from kata import standin
 
     path = standin.ensure_standin(log=log)
-    return ResolvedModel("tiny", path, f"offline stand-in (tiny Qwen2, {path})")
+    return ResolvedModel("tiny", path, t("offline stand-in (tiny Qwen2, {path})", path=path))
 
 
 def pick_device():

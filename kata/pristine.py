@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kata.errors import KataError
+from kata.i18n import t
 from kata.manifest import ROOT, exercises
 
 ARCHIVE = Path(__file__).with_name("shipped.zip")
@@ -49,8 +50,8 @@ def _shipped() -> dict[str, bytes]:
         with zipfile.ZipFile(ARCHIVE) as archive:
             return {name: archive.read(name) for name in archive.namelist()}
     except (OSError, zipfile.BadZipFile) as error:
-        raise PristineError(f"{ARCHIVE.name}, the record of the shipped files, is unreadable ({error}); "
-                            "download the course again") from None
+        raise PristineError(t("{archive}, the record of the shipped files, is unreadable ({error}); download the course again",
+                              archive=ARCHIVE.name, error=error)) from None
 
 
 def shipped_record() -> dict[str, str]:
@@ -72,7 +73,7 @@ def edited_test_files() -> list[str]:
 def shipped_content(rel: str) -> bytes:
     content = _shipped().get(rel)
     if content is None:
-        raise PristineError(f"{rel} is not a file the course ships")
+        raise PristineError(t("{rel} is not a file the course ships", rel=rel))
     return content
 
 

@@ -116,7 +116,10 @@ def pytest_collection_finish(session):
         _set_time_limits(session.items, standin=False)
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    say = reporter.write_line if reporter else print
+    write = reporter.write_line if reporter else print
+
+    def say(line: str) -> None:  # every line of ours starts "llm-kata", in any language (kata check shows them)
+        write(line if line.startswith("llm-kata") else f"llm-kata: {line}")
     capture = session.config.pluginmanager.get_plugin("capturemanager")
     try:
         # Output is not captured here, so a first download shows its progress bars as it goes.
@@ -127,9 +130,9 @@ def pytest_collection_finish(session):
     _set_time_limits(session.items, standin=state.resolved.is_standin)
     start = time.perf_counter()
     model = _load(state)[0]
-    say(f"llm-kata model: {state.resolved.describe(model)}, loaded in {time.perf_counter() - start:.1f} s")
+    say(t("llm-kata model: {model}, loaded in {s:.1f} s", model=state.resolved.describe(model), s=time.perf_counter() - start))
     if state.resolved.note:
-        say(f"llm-kata note: {state.resolved.note}")
+        say(t("llm-kata note: {note}", note=state.resolved.note))
 
 
 # `kata watch` grades in one long-lived process (kata.worker, which sets KATA_WARM_MODEL=1):

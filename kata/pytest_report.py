@@ -47,7 +47,7 @@ def pytest_runtest_makereport(item, call):
             # A test of several functions together fails because one of them does: say that, and
             # count it as that function's mistake, explained once.
             report.longrepr = t("this test uses `{task}`, which fails its own test above ({label}): fix `{task}` first; "
-                                "this test runs again on the next check.", task=cause.task, label=cause.label)
+                                "this test runs again on the next check.", task=cause.task, label=cause.label_in(detect()))
             explanation = cause.explanation
     if call.when == "call" or (report.failed and call.when == "setup"):
         state = state_of(item.config)
@@ -66,7 +66,7 @@ def pytest_runtest_makereport(item, call):
         state.results.append(result)
         if first is not None:  # one mistake, explained once: pytest's own report names the first
             report.longrepr = t("the same mistake as {label} (explained above): {line}",
-                                label=first.label, line=message.strip().splitlines()[0] if message.strip() else "")
+                                label=first.label_in(detect()), line=message.strip().splitlines()[0] if message.strip() else "")
         _show_progress(item.config)
     return report
 
@@ -100,7 +100,7 @@ def _show_progress(config) -> None:
     state = state_of(config)
     if os.environ.get("KATA_PROGRESS") == "1" and reporter:
         last = state.results[-1]
-        reporter.write_line(f"{grading.PROGRESS_LINE} {len(state.results)}/{state.graded_total} {last.outcome} {last.label}")
+        reporter.write_line(f"{grading.PROGRESS_LINE} {len(state.results)}/{state.graded_total} {last.outcome} {last.label_in(detect())}")
 
 
 def _learner_facing(item, excinfo) -> tuple[str | None, str]:
@@ -172,7 +172,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(t("Next: {task}. Lesson: {lesson}. Stuck? `kata hint {id}`.", task=task,
                                       lesson=_lesson_in_language(lesson), id=exercise.id))
     if state.resolved and state.resolved.note:
-        terminalreporter.write_line(f"Note: {state.resolved.note}")
+        terminalreporter.write_line(t("Note: {note}", note=state.resolved.note))
     from kata import pristine
 
     edited = [f for f in pristine.edited_test_files() if f.split("/")[1] in by_exercise]

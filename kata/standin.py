@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kata import standin_training, standin_unknown, texts
+from kata.i18n import t
 from kata.standin_training import train
 from kata.standin_unknown import SELF_DESCRIPTION
 from kata.texts import (
@@ -165,7 +166,7 @@ def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     if log:
-        log("building the offline stand-in model (once, about 10 s; it is cached for later runs) ...")
+        log(t("building the offline stand-in model (once, about 10 s; it is cached for later runs) ..."))
     start = time.perf_counter()
     # Build beside the target and rename: an interrupted build never leaves a half directory,
     # and two sessions building at once both end up with one complete copy.
@@ -179,7 +180,7 @@ def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
             if not (target / "model.safetensors").exists():
                 raise
     if log:
-        log(f"built the offline stand-in model in {time.perf_counter() - start:.1f} s: {target}")
+        log(t("built the offline stand-in model in {s:.1f} s: {path}", s=time.perf_counter() - start, path=target))
     return target
 
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 from kata import grading, manifest, state
 from kata.errors import KataError
 from kata.grading import Report
-from kata.i18n import Translator
+from kata.i18n import Translator, t
 from kata.manifest import Exercise
 
 # soft_wrap: a long line is never broken by us (a terminal folds it on screen; a log, a notebook or
@@ -28,8 +28,9 @@ def find_exercise(key: str | None) -> Exercise:
         return first_not_done()
     try:
         return manifest.find(key)
-    except KeyError as error:
-        raise KataError(error.args[0]) from None
+    except KeyError:
+        valid = ", ".join(e.id for e in manifest.exercises())
+        raise KataError(t("no exercise {key!r}; the exercises are: {valid}", key=key, valid=valid)) from None
 
 
 def first_not_done() -> Exercise:
@@ -64,7 +65,7 @@ def show_results(report: Report, functions: list[str], show_all: bool = False) -
 
 def label_of(result) -> str:
     """A test's title for people, in the learner's language."""
-    return result.label
+    return result.label_in(_.lang)
 
 
 def title_of(exercise: Exercise) -> str:
