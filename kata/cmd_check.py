@@ -66,7 +66,7 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
         console.print(f"[green bold]{_('passed', id=exercise.id, total=total)}[/]")
     else:
         console.print(f"[red bold]{_('failed', id=exercise.id, passed=passed, total=total)}[/]")
-        console.print(_("stuck", lesson=relative(exercise.lesson), id=exercise.id))
+        console.print(_("stuck", lesson=relative(exercise.lesson_in(_.lang)), id=exercise.id))
     return all_passed
 
 

@@ -61,7 +61,7 @@ TEXT = {
     "watch_cancelled": ("Saved while grading: that check is cancelled; grading the new version.",
                         "评分时文件已保存：取消本次检查，改为检查新版本。"),
     "same_explanation": ("the same mistake, explained above, also fails: {tests}", "同一个错误（见上面的说明）也让这些测试失败：{tests}"),
-    "distinct_mistakes": ("{n} distinct mistake(s), each explained once above.", "共 {n} 个不同的错误，每个在上面说明一次。"),
+    "distinct_mistakes": ("{n} distinct problems, each explained once above.", "共 {n} 个不同的问题，每个在上面说明一次。"),
     "reset_tests_done": ("Restored the graded tests: {files}.", "已恢复评分测试：{files}。"),
     "watch_start": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits.",
                     "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出。"),

@@ -51,6 +51,10 @@ class Exercise:
     def lesson(self) -> Path:
         return self.folder() / "README.md"
 
+    def lesson_in(self, lang: str) -> Path:
+        """The lesson in the learner's language (README.zh.md for Chinese)."""
+        return self.folder() / ("README.zh.md" if lang == "zh" else "README.md")
+
 
 @lru_cache(maxsize=1)
 def exercises() -> tuple[Exercise, ...]:

@@ -43,7 +43,7 @@ def pytest_runtest_makereport(item, call):
         if friendly:
             report.longrepr = friendly
         cause = _failed_piece(item)
-        if cause is not None and not explanation.startswith("hang:"):
+        if cause is not None and not explanation.startswith(("hang:", "todo:")):
             # A test of several functions together fails because one of them does: say that, and
             # count it as that function's mistake, explained once.
             report.longrepr = t("this test uses `{task}`, which fails its own test above ({label}): fix `{task}` first; "
@@ -107,8 +107,8 @@ def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     """A short message for a failure that came from learner code, instead of a deep traceback,
     and the id of the explanation it gives (kata.grading.explanation_id)."""
     task = task_of(item) or item.originalname
-    if excinfo.errisinstance(NotImplementedError):
-        return f"TODO: {_todo(str(excinfo.value))}", grading.explanation_id(f"todo:{task}")
+    if excinfo.errisinstance(NotImplementedError):  # named after the stub function that raised it
+        return f"TODO: {_todo(str(excinfo.value))}", grading.explanation_id(f"todo:{excinfo.traceback[-1].name or task}")
     template = getattr(excinfo.value, "kata_template", None)
     if template:  # a graded check recognised the mistake (kata.checks.fail)
         return None, grading.explanation_id("mistake", template)
@@ -167,10 +167,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         except KeyError:
             return
         where = adapters.relative(adapters.implementation_path(exercise, state.solutions))
-        lesson = adapters.relative(exercise.lesson)
+        lesson = adapters.relative(exercise.lesson_in(detect()))
         task = t("`{task}` in {where}", task=first.task, where=where) if first.task else where
         terminalreporter.write_line(t("Next: {task}. Lesson: {lesson}. Stuck? `kata hint {id}`.", task=task,
-                                      lesson=_lesson_in_language(lesson), id=exercise.id))
+                                      lesson=lesson, id=exercise.id))
     if state.resolved and state.resolved.note:
         terminalreporter.write_line(t("Note: {note}", note=state.resolved.note))
     from kata import pristine
@@ -180,10 +180,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         ids = sorted({f.split("/")[1] for f in edited})
         resets = " ".join(f"`kata reset {i} --tests`" for i in ids)
         terminalreporter.write_line(t("Warning: edited graded tests ({join}): these results prove nothing. {resets} restores the shipped ones.", join=', '.join(edited), resets=resets), yellow=True)
-
-
-def _lesson_in_language(lesson: str) -> str:
-    return lesson.replace("README.md", "README.zh.md") if detect() == "zh" else lesson
 
 
 def _write_report(state: SessionState) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from english import english_sentences
 from graded_runs import ROOT, graded_in_process
 from kata import manifest
 
@@ -50,4 +51,10 @@ def test_the_graded_tests_catch_and_name_the_mistake(mistake):
     messages = "\n".join(r.message for r in failed)
     assert expected_text in messages, (
         f"{mistake.name} fails, but no failure message says {expected_text!r}. Messages:\n{messages}"
+    )
+    # The same failures as a learner who chose Chinese reads them (rendered from this run's record).
+    untranslated = {s for r in failed for s in english_sentences(r.messages.get("zh", ""))}
+    assert not untranslated, (
+        f"{mistake.name}: English left in the Chinese failure report: {sorted(untranslated)}\n"
+        + "\n".join(r.messages.get("zh", "") for r in failed)
     )
