@@ -182,6 +182,11 @@ def translated(text: str, calls: list[tuple[str, dict, str]], lang: str) -> str:
     return text
 
 
+def listed(items) -> str:
+    """Items named in a sentence: "a, b, c" in English, "a、b、c" in Chinese."""
+    return ("、" if detect() == "zh" else ", ").join(str(item) for item in items)
+
+
 def t(template: str, **values) -> str:
     """``template`` filled in with ``values``, in the learner's language (English where no
     translation exists yet: a message is never lost)."""
