@@ -10,9 +10,12 @@ norm(x, weight, eps), attention(layer, hidden, cos, sin), mlp(layer, x) and
 layer(layer, hidden, cos, sin), the learner's decoder layer.
 
 ``locate_in_layer`` and ``locate_forward`` walk the places in the model's order and return the
-first that differs, with what matched before it; the caller words the hints. ``suspected`` names
-which known wrong version of a module gives a value. ``part_name`` and ``part_place`` word a part for the
-learner.
+first that differs, with what matched before it; the caller words the hints. When every piece
+matches on the model's own values but the forward does not, ``drift`` finds where the learner's
+chain of layers strays. ``suspected`` names which known wrong version of a module gives a value
+(``no_biases``, ``tiled_kv_heads``, ``swapped_gate_up`` make some); ``rotated_wrongly`` tells whether the
+rotary function a traced attention ran is itself wrong. ``part_name`` and ``part_place`` word a part for
+the learner.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import copy
 from typing import NamedTuple
 
 import torch
+from transformers.models.qwen2 import modeling_qwen2
 
 from kata.i18n import t
 from kata.tolerance import listed, within
@@ -101,6 +105,42 @@ def suspected(got, dtype, module, changes, run, otherwise):
     return otherwise
 
 
+def no_biases(a):
+    """Attention without its q/k/v biases."""
+    for proj in (a.q_proj, a.k_proj, a.v_proj):
+        proj.bias.zero_()
+
+
+def tiled_kv_heads(a):
+    """Reorder the query heads so that the module pairs them with kv heads as .repeat would: h -> h % kv_heads."""
+    heads, kv = a.q_proj.out_features // a.head_dim, a.k_proj.out_features // a.head_dim
+    order = sorted(range(heads), key=lambda h: h % kv)  # stable: position p now reads kv head p // (heads // kv)
+    a.q_proj.weight.data = a.q_proj.weight.data.view(heads, -1, a.q_proj.in_features)[order].flatten(0, 1)
+    a.q_proj.bias.data = a.q_proj.bias.data.view(heads, -1)[order].flatten()
+    a.o_proj.weight.data = a.o_proj.weight.data.view(a.o_proj.out_features, heads, -1)[:, order].flatten(1)
+
+
+def swapped_gate_up(m):
+    """An MLP whose gate and up projections trade places."""
+    m.gate_proj, m.up_proj = m.up_proj, m.gate_proj
+
+
+def rotated_wrongly(traced, name, cos, sin) -> bool:
+    """Whether a call to the rotary function ``name`` seen by ``traced``, given these cos and sin as they are, returned
+    something else than transformers' apply_rotary_pos_emb on its q and k (so that function is wrong, not its caller)."""
+    for args, result in traced.find(name):
+        q, k, c, s = (list(args) + [None] * 4)[:4]
+        if not all(isinstance(v, torch.Tensor) for v in (q, k, c, s)) or q.dim() != 4 or c.shape != cos.shape \
+                or s.shape != sin.shape or not (torch.equal(c, cos) and torch.equal(s, sin)):
+            continue  # not the layer's own cos and sin: the caller may be what is wrong
+        with torch.no_grad():
+            want = modeling_qwen2.apply_rotary_pos_emb(q, k, cos, sin)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2 and all(
+                isinstance(r, torch.Tensor) and within(r, w, q.dtype) for r, w in zip(result, want))):
+            return True
+    return False
+
+
 # --- the first place that differs ---------------------------------------------------------------
 
 
@@ -149,13 +189,15 @@ def locate_forward(traced, roles, model, cap, logits, hints, part_hint):
         scaled = t(" Yours is it times {ratio:.4g}: Qwen2 does not scale it.", ratio=ratio) if within(
             x, emb * ratio, dtype) else ""
         return t("embedding"), x, emb, hints["embedding"] + scaled, [], False
-    for got, want in zip(calls[0][0][2:4], cap["rotary"]):
-        if not within(got, want, dtype):
-            return t("rotary cos/sin"), got, want, hints["rotary cos/sin"], [t("embedding")], False
-    for i in range(1, len(calls)):
-        if not torch.equal(calls[i][0][1], calls[i - 1][1]):
+    for i, (args, _) in enumerate(calls):  # every layer gets the same cos and sin
+        for got, want in zip(args[2:4], cap["rotary"]):
+            if not within(got, want, dtype):
+                if i == 0:
+                    return t("rotary cos/sin"), got, want, hints["rotary cos/sin"], [t("embedding")], False
+                return t("layer {i}'s cos/sin", i=i), got, want, hints["rotary cos/sin"], matched(i), False
+        if i and not torch.equal(args[1], calls[i - 1][1]):
             why = t("the next layer gets exactly what {fn}() returned: it adds its residuals itself.", fn=roles.layer)
-            return t("layer {i}'s input", i=i), calls[i][0][1], calls[i - 1][1], why, matched(i), False
+            return t("layer {i}'s input", i=i), args[1], calls[i - 1][1], why, matched(i), False
     for i, layer in enumerate(layers):  # each of the learner's layers alone, on the model's own input to that layer
         parts, step = cap["layers"][i], Traced(traced.originals[roles.layer], traced.names)
         out = step(layer, parts["x"], *cap["rotary"])
@@ -163,15 +205,34 @@ def locate_forward(traced, roles, model, cap, logits, hints, part_hint):
         if part:
             hint = part_hint(part, layer, parts, got, *cap["rotary"])
             return part_place(t("layer {i}", i=i), part), got, want, hint, matched(i, i, ok), False
+    last = calls[-1][1]
     with torch.no_grad():
-        normed = model.model.norm(calls[-1][1])
-        head, bare = model.lm_head(normed), model.lm_head(calls[-1][1])
-    if within(logits, head, dtype):
-        return None
+        normed = model.model.norm(last)
+        head, bare = model.lm_head(normed), model.lm_head(last)
+    if within(logits, head, dtype):  # every piece is right on the model's own values: right, or the chain is not
+        return None if within(logits, cap["logits"], dtype, whole=True) else drift(calls, cap, logits, dtype)
     if within(logits, bare, dtype):
         return (t("final norm"), t("Your logits are the head of the last layer's output as it is."), None,
                 hints["final norm"], matched(len(layers)), True)
-    norms = traced.find(roles.norm, second=model.model.norm.weight)
-    if norms and not within(norms[-1][1], normed, dtype):
-        return t("final norm"), norms[-1][1], normed, hints["final norm"], matched(len(layers)), False
+    end = max(k for k, (name, _, _) in enumerate(traced.calls) if name == roles.layer)
+    norms = [(a, r) for name, a, r in traced.calls[end + 1:] if name == roles.norm]  # after the last layer: final
+    if norms and not within(norms[0][1], normed, dtype):
+        weight, own = (norms[0][0] + [None])[1], model.model.norm.weight
+        hint = hints["final norm"]
+        if not (isinstance(weight, torch.Tensor) and weight.shape == own.shape and torch.equal(weight, own)):
+            hint = t("your final norm is given another weight than model.model.norm.weight, the final norm's own.")
+        return t("final norm"), norms[0][1], normed, hint, matched(len(layers)), False
     return t("head"), logits, head, hints["head"], matched(len(layers)) + [t("final norm")] * bool(norms), False
+
+
+def drift(calls, cap, logits, dtype):
+    """The place, for locate_forward, where a chain of layers that are each right on the model's own input first
+    strays beyond one piece's tolerance: small errors that add up, layer after layer."""
+    why = t("each of your pieces matches on its own, within its tolerance (on the model's own values), but their "
+            "small errors add up over the layers: look for a difference too small to fail one piece, such as a "
+            "cast to a lower dtype, a different eps, or a different order of operations.")
+    for i, (_, out) in enumerate(calls):
+        want = cap["layers"][i]["MLP residual"]
+        if not within(out, want, dtype):
+            return t("layer {i}'s output", i=i), out, want, why, matched(i), False
+    return t("the logits"), logits, cap["logits"], why, matched(len(calls)), True

@@ -37,6 +37,22 @@ def tolerance(dtype, device, whole=False) -> float:
     return TOLERANCE[dtype, "cpu" if torch.device(device).type == "cpu" else "gpu"][whole]
 
 
+def tie_margin(dtype, device) -> float:
+    """How far below the best logit another token may be (a fraction of the largest |logit|) and still count as a
+    tie: one piece's tolerance, never more than the whole forward's, so no token the logits check tells apart."""
+    return min(tolerance(dtype, device), tolerance(dtype, device, whole=True))
+
+
+def same_argmax(got, want, dtype) -> bool:
+    """The last position of logits ``got`` picks want's token, or a near tie with it: only when got is within the
+    whole forward's tolerance of want, and want rates got's token within tie_margin of its best."""
+    row, got_id = want[0, -1].detach().float(), int(got[0, -1].argmax())
+    if got_id == int(row.argmax()):
+        return True
+    tie = row[got_id] >= row.max() - tie_margin(dtype, want.device) * row.abs().max()
+    return bool(tie) and within(got, want, dtype, whole=True)
+
+
 def gap(got, want) -> tuple[float, float]:
     """(largest |got - want|, largest |want|), in float32 on the CPU; nan when the shapes differ."""
     scale = want.detach().float().cpu().abs().max().item()

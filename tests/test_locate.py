@@ -10,8 +10,18 @@ import torch
 from torch import nn
 from transformers import Qwen2Config, Qwen2ForCausalLM
 from transformers.masking_utils import create_causal_mask
+from transformers.models.qwen2 import modeling_qwen2
 
-from kata.locate import LAYER_PARTS, Roles, locate_forward, locate_in_layer, model_values, suspected
+from kata.locate import (
+    LAYER_PARTS,
+    Roles,
+    locate_forward,
+    locate_in_layer,
+    model_values,
+    rotated_wrongly,
+    suspected,
+)
+from kata.tolerance import within
 from kata.watch_calls import Traced
 
 ROLES = Roles(norm="norm", attention="attention", mlp="mlp", layer="layer_fn")
@@ -145,3 +155,72 @@ def test_suspected_names_the_change_that_reproduces_the_value(model, cap):
                (lambda m: setattr(m, "act_fn", nn.ReLU()), "relu")]
     assert suspected(got, x.dtype, layer.mlp, changes, lambda m: m(x), "neither") == "relu"
     assert suspected(got, x.dtype, layer.mlp, changes[:1], lambda m: m(x), "neither") == "neither"
+
+
+def test_later_layers_given_other_cos_sin_are_located_at_that_layer(model, cap, monkeypatch):
+    def forward_with_other_rotary(model, ids):  # the layers after the first get the angles of positions 0, 2, 4...
+        hidden, positions = model.model.embed_tokens(ids), torch.arange(ids.shape[1])[None]
+        for i, layer in enumerate(model.model.layers):  # (a shift of every position would change nothing)
+            hidden = layer_fn(layer, hidden, *model.model.rotary_emb(hidden, positions * (1 + (i > 0))))
+        return model.lm_head(norm(hidden, model.model.norm.weight, model.model.norm.variance_epsilon))
+
+    monkeypatch.setattr(here, "forward", forward_with_other_rotary)
+    with torch.no_grad():
+        assert not within(forward_with_other_rotary(model, cap["ids"]), cap["logits"], torch.float32, whole=True)
+    place, got, want, hint, ok, whole = located(model, cap)
+    assert (place, hint, whole) == ("layer 1's cos/sin", "<rotary cos/sin>", False)
+    assert ok == ["embedding", "rotary cos/sin", "layer 0"]
+
+
+def test_errors_that_add_up_over_the_layers_are_named_as_such(model, cap, monkeypatch):
+    right = layer_fn
+
+    def drifting(layer, hidden, cos, sin):  # off by half a piece's tolerance: each layer alone matches
+        out = right(layer, hidden, cos, sin)
+        return out + 0.0005 * out.abs().max()
+
+    monkeypatch.setattr(here, "layer_fn", drifting)
+    with torch.no_grad():
+        assert not within(forward(model, cap["ids"]), cap["logits"], torch.float32, whole=True)
+    place, got, want, hint, ok, whole = located(model, cap)
+    assert place == "layer 1's output" and want is cap["layers"][1]["MLP residual"] and not whole
+    assert "each of your pieces matches on its own" in hint and "add up over the layers" in hint
+    assert ok == ["embedding", "rotary cos/sin", "layer 0"]
+
+
+def test_a_final_norm_with_another_weight_is_named_the_final_norm(model, cap, monkeypatch):
+    def forward_with_a_wrong_final_weight(model, ids):  # the last layer's post-attention norm weight, not the final
+        hidden, final = model.model.embed_tokens(ids), model.model.norm
+        cos, sin = model.model.rotary_emb(hidden, torch.arange(ids.shape[1])[None])
+        for layer in model.model.layers:
+            hidden = layer_fn(layer, hidden, cos, sin)
+        return model.lm_head(norm(hidden, layer.post_attention_layernorm.weight, final.variance_epsilon))
+
+    monkeypatch.setattr(here, "forward", forward_with_a_wrong_final_weight)
+    place, got, want, hint, ok, whole = located(model, cap)
+    assert (place, whole) == ("final norm", False)
+    assert hint.startswith("your final norm is given another weight than model.model.norm.weight")
+    assert ok == ["embedding", "rotary cos/sin", "layers 0-2"]
+
+
+def rotary(q, k, cos, sin):
+    return modeling_qwen2.apply_rotary_pos_emb(q, k, cos, sin)
+
+
+def rotating_attention(q, k, cos, sin):  # an attention() reduced to its call of the rotary function
+    return rotary(q, k, cos, sin)
+
+
+def test_a_wrong_rotary_is_told_apart_from_a_caller_that_passes_it_other_angles(cap, monkeypatch):
+    cos, sin = cap["rotary"]
+    q, k = torch.randn(1, 4, 6, 8), torch.randn(1, 2, 6, 8)
+
+    def ran(*args):
+        traced = Traced(rotating_attention, ("rotary",))
+        traced(*args)
+        return rotated_wrongly(traced, "rotary", cos, sin)
+
+    assert not ran(q, k, cos, sin)
+    assert not ran(q, k, cos, -sin)  # other angles from the caller: the rotary function may be right
+    monkeypatch.setattr(here, "rotary", lambda q, k, cos, sin: modeling_qwen2.apply_rotary_pos_emb(q, k, cos, -sin))
+    assert ran(q, k, cos, sin)

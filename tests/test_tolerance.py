@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from kata.tolerance import TOLERANCE, gap, mismatch, tolerance, verdict, within
+from kata.tolerance import TOLERANCE, gap, mismatch, same_argmax, tie_margin, tolerance, verdict, within
 
 
 def test_the_table_covers_every_float_dtype_on_both_kinds_of_device():
@@ -44,6 +44,28 @@ def test_within_scales_with_the_values():
         assert within(want * scale + 0.01 * scale, want * scale, torch.bfloat16)  # 0.01 / 4 < 2^-5
         assert not within(want * scale + 0.2 * scale, want * scale, torch.bfloat16)  # 0.2 / 4 > 2^-5
     assert within(want + 0.2, want, torch.bfloat16, whole=True)  # 0.2 / 4 < 2^-4
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16, torch.float32])
+def test_a_tie_of_the_argmax_is_never_looser_than_the_logits_check(dtype, device):
+    assert tie_margin(dtype, device) <= tolerance(dtype, device, whole=True)
+    assert tie_margin(dtype, device) <= tolerance(dtype, device)  # one piece's margin: 2^-4 in bf16 on a GPU
+
+
+def logits(*last):
+    return torch.tensor([[[0.0] * len(last), list(last)]])  # [1, T=2, vocab]: only the last position counts
+
+
+def test_another_argmax_passes_only_as_a_near_tie_of_logits_within_tolerance():
+    want = logits(10.0, 9.999, 0.0)  # tokens 0 and 1 tie; token 2 is far below
+    assert same_argmax(logits(10.0, 9.99, 0.0), want, torch.float32)
+    assert same_argmax(logits(9.999, 10.0, 0.0), want, torch.float32)  # a tie, and the logits within tolerance
+    assert not same_argmax(logits(0.0, 0.0, 10.0), want, torch.float32)  # far below the best
+    apart = 2 * tie_margin(torch.bfloat16, "cpu") * 10  # logits still within the whole forward's tolerance
+    assert within(logits(10.0 - apart, 10.0, 0.0), logits(10.0, 10.0 - apart, 0.0), torch.bfloat16, whole=True)
+    assert not same_argmax(logits(10.0 - apart, 10.0, 0.0), logits(10.0, 10.0 - apart, 0.0), torch.bfloat16)
+    assert not same_argmax(logits(5.0, 5.0001, 0.0), want, torch.float32)  # a tie, but the logits are far off
 
 
 def test_tensors_of_different_shapes_are_never_within():

@@ -25,7 +25,7 @@ from kata.hfutil import dtype_name
 from kata.i18n import t
 from kata.locate import Roles, layer_modules, layer_parts, locate_forward, locate_in_layer, model_values, suspected
 from kata.texts import TYPO_PROMPT
-from kata.tolerance import listed, mismatch, tolerance, verdict, within
+from kata.tolerance import listed, mismatch, same_argmax, verdict, within
 
 # Your functions. decoder_layer() and forward() are traced through their calls to them (watch_calls.Traced),
 # and ROLES says which computes what, for kata.locate to find the first place that differs.
@@ -169,20 +169,37 @@ def test_rms_norm_equals_the_models_norm(impl, model, tokenizer, case):
 
 # --- task 2: rotary_cos_sin ------------------------------------------------------------------------
 
-ROTARY_CASES = {
-    "prompt_positions": ([[0, 1, 2, 3, 4, 5]], None),
-    "non_contiguous_float32": ([[0, 3, 7, 100, 4096, 30000]], torch.float32),
-    "batch_of_two": ([[0, 1, 2, 3, 4, 5], [2, 4, 8, 16, 32, 64]], None),
+ROTARY_CASES = {  # case: (positions, dtype (None: the model's), a config that sets head_dim?)
+    "prompt_positions": ([[0, 1, 2, 3, 4, 5]], None, False),
+    "non_contiguous_float32": ([[0, 3, 7, 100, 4096, 30000]], torch.float32, False),
+    "batch_of_two": ([[0, 1, 2, 3, 4, 5], [2, 4, 8, 16, 32, 64]], None, False),
+    "config_sets_head_dim": ([[0, 1, 2, 3, 4, 5]], None, True),
 }
+
+
+def rotary_config(model, set_head_dim):
+    """(config, its rotary module): the model's, or a copy whose config sets head_dim to something else than
+    hidden_size // num_attention_heads, as some models' configs do."""
+    config, rotary = model.config, model.model.rotary_emb
+    if set_head_dim:
+        config = copy.deepcopy(config)
+        config.head_dim = config.hidden_size // config.num_attention_heads + 8
+        rotary = type(rotary)(config).to(model.device)
+    return config, rotary
 
 
 @pytest.mark.task("rotary_cos_sin")
 @pytest.mark.parametrize("case", list(ROTARY_CASES))
 def test_rotary_cos_sin_equals_rotary_emb(impl, model, case):
-    positions, dtype = ROTARY_CASES[case]
-    dtype, device, config, rotary = dtype or model.dtype, model.device, model.config, model.model.rotary_emb
+    positions, dtype, set_head_dim = ROTARY_CASES[case]
+    (config, rotary), dtype, device = rotary_config(model, set_head_dim), dtype or model.dtype, model.device
+    default = config.hidden_size // config.num_attention_heads
     position_ids = torch.tensor(positions, device=device)
     label = f"rotary_cos_sin(model.config, position_ids, {dtype}, device)   # position_ids={positions}"
+    if set_head_dim:
+        label = t("rotary_cos_sin(config, position_ids, {dtype}, device)   # config: model.config with head_dim = "
+                  "{n} (hidden_size // num_attention_heads = {default}); position_ids={positions}", dtype=dtype,
+                  n=config.head_dim, default=default, positions=positions)
     result = call(impl.rotary_cos_sin, label, {model: "model"}, config, position_ids, dtype, device)
     with torch.no_grad():
         want = rotary(torch.empty(0, dtype=dtype, device=device), position_ids)
@@ -201,7 +218,11 @@ def test_rotary_cos_sin_equals_rotary_emb(impl, model, case):
             tuple(ref.shape[1:]): t("keep the batch axis: position_ids is [batch, T], cos and sin [batch, T, "
                                     "head_dim]."),
             (*ref.shape[:-1], config.hidden_size // config.num_key_value_heads):
-            t("head_dim is hidden_size // num_attention_heads (or config.head_dim when set), not per kv head.")})
+            t("head_dim is hidden_size // num_attention_heads (or config.head_dim when set), not per kv head."),
+            **({(*ref.shape[:-1], default): t(
+                "this config sets head_dim = {n}: use config.head_dim when the config has it (getattr(config, "
+                "'head_dim', None)), hidden_size // num_attention_heads only when it does not.", n=ref.shape[-1])
+                } if set_head_dim else {})})
         if got.dtype != dtype or got.device.type != device.type:
             fail(where, describe(got), t("{dtype}, on {device}", dtype=dtype_name(dtype), device=device.type),
                  t("compute in float32, cast with .to(dtype) at the end, and build the tensors on `device`."))
@@ -254,32 +275,14 @@ def test_apply_rotary_equals_apply_rotary_pos_emb(impl, model, tokenizer, case):
 # --- tasks 4 and 5: attention, mlp -----------------------------------------------------------------
 
 
-def _no_biases(a):
-    for proj in (a.q_proj, a.k_proj, a.v_proj):
-        proj.bias.zero_()
-
-
-def _tiled_kv_heads(a):
-    """Reorder the query heads so that the module pairs them with kv heads as .repeat would: h -> h % kv_heads."""
-    heads, kv = a.q_proj.out_features // a.head_dim, a.k_proj.out_features // a.head_dim
-    order = sorted(range(heads), key=lambda h: h % kv)  # stable: position p now reads kv head p // (heads // kv)
-    a.q_proj.weight.data = a.q_proj.weight.data.view(heads, -1, a.q_proj.in_features)[order].flatten(0, 1)
-    a.q_proj.bias.data = a.q_proj.bias.data.view(heads, -1)[order].flatten()
-    a.o_proj.weight.data = a.o_proj.weight.data.view(a.o_proj.out_features, heads, -1)[:, order].flatten(1)
-
-
-def _swap_gate_up(m):
-    m.gate_proj, m.up_proj = m.up_proj, m.gate_proj
-
-
 def attention_suspects():
     """(a change to a float32 copy of layer.self_attn, the mistake that gives its output)."""
     return (
         (lambda a: setattr(a, "scaling", 1.0), t("no 1/sqrt(head_dim) scaling: multiply q @ k^T by head_dim ** -0.5.")),
         (lambda a: setattr(a, "is_causal", False), t("no causal mask: position t must not see the positions after it "
                                                      "(their scores are -inf before the softmax).")),
-        (_no_biases, t("the q/k/v biases are missing: q_proj, k_proj and v_proj have one (call the Linear modules).")),
-        (_tiled_kv_heads, t("the kv heads are repeated in the wrong order: query head h reads kv head h // (heads // "
+        (locate.no_biases, t("the q/k/v biases are missing: q_proj, k_proj and v_proj have one (call the Linear modules).")),
+        (locate.tiled_kv_heads, t("the kv heads are repeated in the wrong order: query head h reads kv head h // (heads // "
                             "kv_heads), repeat_interleave (0,0,1,1), not repeat (0,1,0,1).")),
         (lambda a: setattr(a, "o_proj", nn.Identity()), t("o_proj is missing: the joined heads go through o_proj.")),
     )
@@ -287,7 +290,7 @@ def attention_suspects():
 
 def mlp_suspects():
     return (
-        (_swap_gate_up, t("gate and up are swapped: silu goes on gate_proj(x), then times up_proj(x).")),
+        (locate.swapped_gate_up, t("gate and up are swapped: silu goes on gate_proj(x), then times up_proj(x).")),
         (lambda m: setattr(m, "act_fn", nn.ReLU()), t("relu instead of silu: Qwen2's activation is silu, x * "
                                                       "sigmoid(x).")),
         (lambda m: setattr(m, "act_fn", nn.GELU()), t("gelu instead of silu: Qwen2's activation is silu, x * "
@@ -299,6 +302,13 @@ def attention_hint():
     return t("q/k/v projections (with biases) to [batch, heads, T, head_dim]; rotary on q and k only; query head h "
              "reads kv head h // (heads // kv_heads); softmax(q k^T / sqrt(head_dim) + causal mask) @ v; heads side "
              "by side again, then o_proj.")
+
+
+def rotary_first(traced, cos, sin):
+    """attention()'s likely mistake when the apply_rotary it ran is itself wrong (None otherwise): fix that first."""
+    return t("your apply_rotary() is wrong (see its own tests): fix it first, attention() uses it. Here it got "
+             "attention()'s q and k with the layer's cos and sin, and its result differs from transformers' "
+             "apply_rotary_pos_emb.") if locate.rotated_wrongly(traced, "apply_rotary", cos, sin) else None
 
 
 def run_attention(attn, x, cos, sin):
@@ -315,10 +325,12 @@ def test_attention_equals_self_attn(impl, model, tokenizer, case):
             want = run_attention(layer.self_attn, x, cos, sin)
         label = t("attention(layer, hidden, cos, sin)   # {where}; hidden: the input of layer.self_attn, {shape}",
                   where=where, shape=list(x.shape))
-        got = expect_like(call(impl.attention, label, roots, layer, x, cos, sin), want, label, "[batch, T, hidden]")
+        traced = watch_calls.Traced(impl.attention, PIECES)
+        got = expect_like(call(traced, label, roots, layer, x, cos, sin), want, label, "[batch, T, hidden]")
         if not within(got, want, x.dtype):
-            mistake = suspected(got, x.dtype, layer.self_attn, attention_suspects(), lambda a, x=x, c=cos, s=sin:
-                                run_attention(a, x.float(), c.float(), s.float()), attention_hint())
+            mistake = rotary_first(traced, cos, sin) or suspected(
+                got, x.dtype, layer.self_attn, attention_suspects(), lambda a, x=x, c=cos, s=sin:
+                run_attention(a, x.float(), c.float(), s.float()), attention_hint())
             mismatch(label, got, want, x.dtype, "layer.self_attn(hidden_states=hidden, position_embeddings=(cos, sin), "
                      "attention_mask=causal)[0]", locate.part_place(where, "attention"), mistake)
 
@@ -368,8 +380,11 @@ def test_decoder_layer_equals_the_models_layer(impl, model, tokenizer, case):
         blind = "" if traced.calls else t("your decoder_layer() calls none of your functions, so the tests see only "
                                           "its output: call your rms_norm(), attention() and mlp(). ")
         ok = [t("{where}: {parts}", where=where, parts=listed(map(locate.part_name, ok)))] * bool(ok)
+        why = (part == "attention" and rotary_first(traced, cos, sin)) or part_hint(part, layer, parts, got, cos, sin)
+        returned = t("{value}: the layer's output, not the model's. {verdict}", value=describe(out),
+                     verdict=verdict(out, parts["MLP residual"], x.dtype))
         mismatch(label, got, want, x.dtype, t("the layer's output, as the model computes it"),
-                 locate.part_place(where, part), blind + part_hint(part, layer, parts, got, cos, sin), ok)
+                 locate.part_place(where, part), blind + why, ok, returned=returned)
 
 
 # --- task 7: forward -------------------------------------------------------------------------------
@@ -407,10 +422,8 @@ def test_forward_matches_the_models_logits(impl, model, tokenizer):
 @pytest.mark.task("forward")
 def test_forward_predicts_the_models_next_token(impl, model, tokenizer):
     cap, label, _, logits = forward_of(impl, model, tokenizer)
-    want = cap["logits"][0, -1].float()
-    got_id, want_id = int(logits[0, -1].argmax()), int(want.argmax())
-    near_tie = want[got_id] >= want[want_id] - tolerance(model.dtype, model.device, True) * want.abs().max()
-    if got_id != want_id and not near_tie:  # a near tie can only come from random weights
+    got_id, want_id = int(logits[0, -1].argmax()), int(cap["logits"][0, -1].argmax())
+    if not same_argmax(logits, cap["logits"], cap["logits"].dtype):  # a near tie can only come from random weights
         fail(label, t("the last position's argmax is {id} = {token!r}", id=got_id, token=tokenizer.decode([got_id])),
              t("{id} = {token!r}, the argmax of model(input_ids).logits (' Paris' on Qwen2.5 and on the stand-in)",
                id=want_id, token=tokenizer.decode([want_id])),

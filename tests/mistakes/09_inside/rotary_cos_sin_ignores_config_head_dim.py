@@ -1,0 +1,17 @@
+"""rotary_cos_sin() always takes hidden_size // num_attention_heads as the head dim, even when the config sets head_dim."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("09_inside"))
+
+CAUGHT_BY = "this config sets head_dim"
+
+
+def rotary_cos_sin(config, position_ids, dtype, device):
+    head_dim = config.hidden_size // config.num_attention_heads
+    base = config.rope_parameters["rope_theta"]
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.float32, device=device) / head_dim))
+    angles = position_ids.to(device=device, dtype=torch.float32)[..., None] * inv_freq
+    angles = torch.cat((angles, angles), dim=-1)
+    return angles.cos().to(dtype), angles.sin().to(dtype)
