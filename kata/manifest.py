@@ -31,7 +31,20 @@ class Exercise:
     module: str  # "logits.py"
     functions: tuple[str, ...]
     timeout: int
-    hints: tuple[Hint, ...]
+    # Per function, hints that climb one rung at a time: the idea, then the API or the shapes, then
+    # a skeleton with blanks. Never the solution's line: that is what `kata solution` is for.
+    function_hints: tuple[tuple[str, tuple[Hint, ...]], ...]
+
+    def hints_by_function(self) -> dict[str, tuple[Hint, ...]]:
+        return dict(self.function_hints)
+
+    def hints_for(self, function: str) -> tuple[Hint, ...]:
+        return self.hints_by_function().get(function, ())
+
+    @property
+    def hints(self) -> tuple[Hint, ...]:
+        """Every rung, in the order of the functions."""
+        return tuple(h for _, rungs in self.function_hints for h in rungs)
 
     @property
     def number(self) -> int:
@@ -67,10 +80,20 @@ def exercises() -> tuple[Exercise, ...]:
             module=e["module"],
             functions=tuple(e["functions"]),
             timeout=int(e["timeout"]),
-            hints=tuple(Hint(**h) for h in e["hints"]),
+            function_hints=_hints(e),
         )
         for e in sorted(data["exercise"], key=lambda e: e["id"])  # the numbers give the order
     )
+
+
+def _hints(entry: dict) -> tuple[tuple[str, tuple[Hint, ...]], ...]:
+    """``[exercise.hints]`` maps each function to its rungs, listed in the order of the functions."""
+    hints = entry.get("hints", {})
+    if isinstance(hints, list):  # an older manifest: one list for the whole exercise
+        return (("", tuple(Hint(**h) for h in hints)),)
+    order = {name: i for i, name in enumerate(entry["functions"])}
+    return tuple((name, tuple(Hint(**h) for h in rungs))
+                 for name, rungs in sorted(hints.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 def find(key: str) -> Exercise:

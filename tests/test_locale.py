@@ -75,3 +75,12 @@ def test_a_stub_says_todo_in_chinese(tmp_path):
     stub.write_bytes(pristine.shipped_content("exercises/03_logits/logits.py"))
     run = graded("exercises/03_logits", "--task", "encode", env={"KATA_LANG": "zh", "KATA_IMPL_FILE": str(stub)})
     assert run.results and all(r.message.startswith("TODO: 03_logits：请实现 encode()") for r in run.results)
+
+
+def test_every_graded_test_has_a_chinese_title():
+    names = {node.name for path in (ROOT / "exercises").glob("*/test_*.py")
+             for node in ast.parse(path.read_text(encoding="utf-8")).body
+             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+    titles = i18n.titles()
+    assert not names - set(titles), f"no Chinese title in kata/locale/zh/titles.toml for {sorted(names - set(titles))}"
+    assert not set(titles) - names, f"titles for tests that no longer exist: {sorted(set(titles) - names)}"
