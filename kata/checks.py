@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import pytest
 
-from kata.hfutil import dtype_name
 from kata import i18n
+from kata.hfutil import dtype_name
 from kata.i18n import t
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -38,7 +39,7 @@ def cmd_list(args) -> int:
         console.print(f"[green]{_('all_done')}[/]")
     else:
         nxt = first_not_done()
-        console.print(_("next", id=nxt.id, file=relative(nxt.module_path()), lesson=relative(nxt.lesson)))
+        console.print(_("next", id=nxt.id, file=relative(nxt.module_path()), lesson=relative(nxt.lesson_in(_.lang))))
     return 0
 
 
@@ -46,7 +47,7 @@ def show_hint(exercise: Exercise) -> None:
     index = state.next_hint_index(exercise.id)
     hints = exercise.hints
     if index >= len(hints):
-        console.print(_("no_more_hints", id=exercise.id, lesson=relative(exercise.lesson)))
+        console.print(_("no_more_hints", id=exercise.id, lesson=relative(exercise.lesson_in(_.lang))))
         for n, hint in enumerate(hints, 1):
             console.print(f"  {n}. {escape(hint.zh if _.lang == 'zh' else hint.en)}")
         return
@@ -79,7 +80,8 @@ def backups_folder(exercise: Exercise) -> Path:
     return state.STATE_DIR / "backups" / exercise.id
 
 
-def backup(path: Path, exercise: Exercise) -> Path:
+def backup(path: Path, exercise: Exercise, record: dict | None = None) -> Path:
+    """Save ``path`` under .kata/backups/; ``record``, the exercise's result for this file, beside it."""
     folder = backups_folder(exercise)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -89,7 +91,22 @@ def backup(path: Path, exercise: Exercise) -> Path:
         target = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
         n += 1
     target.write_bytes(path.read_bytes())
+    if record is not None:
+        _record_file(target).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     return target
+
+
+def _record_file(saved: Path) -> Path:
+    return saved.with_name(saved.name + ".json")  # logits-20250101-120000.py.json
+
+
+def saved_record(saved: Path) -> dict | None:
+    """The result the backed-up file had when it was saved (None: none, or unreadable)."""
+    try:
+        record = json.loads(_record_file(saved).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("status") in (state.DONE, state.FAILING) else None
 
 
 def cmd_reset(args) -> int:
@@ -100,14 +117,15 @@ def cmd_reset(args) -> int:
         files = [relative(exercise.module_path())]
     if not args.yes:
         if not sys.stdin.isatty():
-            raise KataError(f"reset replaces {', '.join(files)}; run it with --yes to confirm")
+            raise KataError(_("reset_needs_yes", files=", ".join(files)))
         if input(_("reset_confirm", file=", ".join(files))).strip().lower() not in ("y", "yes", "是"):
             console.print(_("reset_cancelled"))
             return 1
+    record = None if args.tests else state.result(exercise.id)  # restore gives it back with the file
     for rel in files:
         content = pristine.shipped_content(rel)  # fetch first: never back up and then fail
         path = ROOT / rel
-        saved = backup(path, exercise) if path.exists() else None
+        saved = backup(path, exercise, record) if path.exists() else None
         path.write_bytes(content)
         if saved:
             console.print(_("reset_done", file=rel, backup=relative(saved), id=exercise.id))
@@ -117,18 +135,21 @@ def cmd_reset(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    """Bring back the newest backup that reset made (the current file is backed up first)."""
+    """Bring back the newest backup that reset made, with the result it had (the current file is
+    backed up first, with its own)."""
     exercise = find_exercise(args.exercise)
     module = exercise.module_path()
     saved = sorted(backups_folder(exercise).glob(f"{module.stem}-*{module.suffix}"), key=lambda p: p.stat().st_mtime)
     if not saved:
         raise KataError(_("restore_nothing", id=exercise.id))
     newest = saved[-1]
-    current = backup(module, exercise) if module.exists() else None
+    record = saved_record(newest)
+    current = backup(module, exercise, state.result(exercise.id)) if module.exists() else None
     module.write_bytes(newest.read_bytes())
     newest.unlink()  # restored: the next restore goes one further back
+    _record_file(newest).unlink(missing_ok=True)
     console.print(_("restore_done", file=relative(module), backup=relative(newest)))
     if current:
         console.print(_("restore_kept", backup=relative(current)))
-    state.forget_result(exercise.id)  # graded again by the next check
+    state.put_result(exercise.id, record)  # the status this file had; none if it was never graded
     return 0

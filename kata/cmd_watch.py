@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import queue
+import re
 import sys
 import threading
 import time
 from pathlib import Path
 
-from kata import manifest
+from kata import manifest, state
 from kata.adapters import relative
 from kata.cmd_check import check
 from kata.cmd_files import show_hint
 from kata.errors import KataError
+from kata.manifest import Exercise
 from kata.ui import _, console, find_exercise
+
+
+def next_exercise(data: dict | None = None) -> Exercise | None:
+    """Where watch goes after a pass: the first exercise not done, earlier ones included (a learner
+    may have started further on); None once every exercise is done."""
+    data = state.load() if data is None else data
+    return next((e for e in manifest.exercises() if state.status(e.id, data) != state.DONE), None)
 
 
 def _file_events(folder: Path, events: queue.Queue, poll: bool):
@@ -37,14 +47,88 @@ def _file_events(folder: Path, events: queue.Queue, poll: bool):
         if observer_class is PollingObserver and not poll:
             console.print(f"[yellow]{_('watch_polling')}[/]")
         return observer
-    raise KataError("could not watch the exercise folder for changes")
+    raise KataError(_("watch_impossible"))
 
 
-def _keyboard(events: queue.Queue) -> None:
-    """Enter re-checks, h shows a hint, q quits: the manual way, wherever file events fail."""
-    for line in sys.stdin:
-        command = line.strip().lower()
-        events.put(("quit",) if command in ("q", "quit", "exit") else ("hint",) if command == "h" else ("check",))
+CHECK, HINT, QUIT = ("check",), ("hint",), ("quit",)
+KEYS = {"\r": CHECK, "\n": CHECK, "h": HINT, "H": HINT, "q": QUIT, "Q": QUIT}
+# What a terminal sends for arrows, Home, F-keys, Alt+key: ESC and a few more characters.
+ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|O.?|.)?", re.DOTALL)
+
+
+def key_events(typed: str) -> list[tuple]:
+    """The events in keys read at once: Enter re-checks, h shows a hint, q quits; any other key,
+    and the escape sequences of special keys (Home ends in H), do nothing."""
+    return [KEYS[char] for char in ESCAPE_SEQUENCE.sub("", typed) if char in KEYS]
+
+
+def line_event(line: str) -> tuple:
+    """Line input, where keys cannot be read one by one: q quits, h shows a hint, anything else re-checks."""
+    command = line.strip().lower()
+    return QUIT if command in ("q", "quit", "exit") else HINT if command == "h" else CHECK
+
+
+class Keyboard:
+    """The learner's keys as watch events: one key at a time where stdin is a terminal (cbreak mode
+    on POSIX, msvcrt on Windows), whole lines elsewhere. ``restore()`` gives the terminal back."""
+
+    def __init__(self, events: queue.Queue, stdin=None):
+        self.events, self.stdin = events, stdin or sys.stdin
+        self._saved = None  # the terminal's settings before cbreak mode
+        self.by_key = self._single_keys()
+
+    def _single_keys(self) -> bool:
+        try:
+            if not self.stdin.isatty():
+                return False
+        except (AttributeError, ValueError):  # closed or replaced stdin
+            return False
+        if os.name == "nt":
+            return True  # msvcrt reads the console key by key without changing its settings
+        try:
+            import termios
+            import tty
+        except ImportError:
+            return False
+        fd = self.stdin.fileno()
+        try:
+            self._saved = termios.tcgetattr(fd)
+            tty.setcbreak(fd)  # keys arrive at once, not echoed; Ctrl-C still interrupts
+        except (termios.error, OSError):
+            self._saved = None
+            return False
+        return True
+
+    def restore(self) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stdin.fileno(), termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        put = self.events.put
+        if not self.by_key:
+            for line in self.stdin or ():  # no stdin at all (pythonw): saves alone drive watch
+                put(line_event(line))
+        elif os.name == "nt":
+            import msvcrt
+
+            while True:
+                char = msvcrt.getwch()
+                if char in ("\x00", "\xe0"):  # an arrow or function key: its code follows
+                    msvcrt.getwch()
+                    continue
+                for event in key_events(char):
+                    put(event)
+        else:
+            fd = self.stdin.fileno()
+            while chunk := os.read(fd, 64):  # a special key's whole escape sequence comes in one read
+                for event in key_events(chunk.decode("utf-8", errors="ignore")):
+                    put(event)
 
 
 def _check_until_interrupted(exercise, args, worker, events: queue.Queue):
@@ -84,14 +168,15 @@ def _settle(events: queue.Queue) -> None:
 def cmd_watch(args) -> int:
     exercise = find_exercise(args.exercise)
     events: queue.Queue = queue.Queue()
-    threading.Thread(target=_keyboard, args=(events,), daemon=True).start()
     observer, watched = None, None
     worker = None
     if not args.no_worker:
         from kata.worker import Worker
 
         worker = Worker(args.model, _.lang)  # keeps torch and the model loaded between checks
+    keyboard = Keyboard(events)
     try:
+        keyboard.start()
         while True:
             module = exercise.module_path()
             if watched != exercise.folder():  # watched while it is graded: a save cancels a long check
@@ -106,15 +191,16 @@ def cmd_watch(args) -> int:
                 return 0
             if passed == "again":
                 continue
-            if passed:
-                following = [e for e in manifest.exercises() if e.number > exercise.number]
-                if not following:
-                    console.print(f"[green bold]{_('all_done')}[/]")
-                    return 0
-                console.print(f"[green]{_('watch_next', id=exercise.id, next=following[0].id)}[/]")
-                exercise = following[0]
+            following = next_exercise() if passed else exercise
+            if following is None:
+                console.print(f"[green bold]{_('all_done')}[/]")
+                return 0
+            if following != exercise:
+                console.print(f"[green]{_('watch_next', id=exercise.id, next=following.id)}[/]")
+                exercise = following
                 continue
-            console.print(f"[cyan]{_('watch_start', file=relative(module))}[/]")
+            start = "watch_start" if keyboard.by_key else "watch_start_enter"
+            console.print(f"[cyan]{_(start, file=relative(module))}[/]")
             while True:
                 event = events.get()
                 if event[0] == "quit":
@@ -131,6 +217,7 @@ def cmd_watch(args) -> int:
         console.print(f"\n{_('bye')}")
         return 0
     finally:
+        keyboard.restore()
         if observer:
             observer.stop()
         if worker:

@@ -49,6 +49,8 @@ TEXT = {
                         "{id} 还没有完成：`kata check {id}` 通过后才能查看答案（讲师可用 --force）。"),
     "reset_confirm": ("Replace {file} with the original stub? Your version is saved first. [y/N] ",
                       "用原始模板替换 {file}？你的版本会先备份。[y/N] "),
+    "reset_needs_yes": ("reset replaces {files}; run it with --yes to confirm", "reset 会替换 {files}；请加上 --yes 确认后再运行"),
+    "watch_impossible": ("could not watch the exercise folder for changes", "无法监视练习文件夹的变化"),
     "reset_cancelled": ("Nothing changed.", "没有做任何修改。"),
     "reset_done": ("Restored {file}. Your version is saved at {backup} (`kata restore {id}` brings it back).",
                    "已恢复 {file}。你的版本备份在 {backup}（运行 `kata restore {id}` 可以找回）。"),
@@ -65,6 +67,9 @@ TEXT = {
     "reset_tests_done": ("Restored the graded tests: {files}.", "已恢复评分测试：{files}。"),
     "watch_start": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits.",
                     "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出。"),
+    "watch_start_enter": ("Watching {file}. Save it to re-check; Enter re-checks now, h shows a hint, q quits "
+                          "(press Enter after the key).",
+                          "正在监视 {file}。保存文件即可重新检查；回车立即检查，h 显示提示，q 退出（按键后再按回车）。"),
     "watch_next": ("{id} passes! Moving on to {next}.", "{id} 通过了！进入 {next}。"),
     "watch_polling": ("File events are not available here; checking for changes every second instead.",
                       "此环境不支持文件事件，改为每秒检查一次文件变化。"),

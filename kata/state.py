@@ -55,11 +55,26 @@ def record_result(exercise_id: str, passed: int, total: int, solutions: bool = F
     save(data)
 
 
-def forget_result(exercise_id: str) -> None:
-    """The exercise's file changed outside a check (reset, restore): its last result no longer holds."""
+def result(exercise_id: str) -> dict | None:
+    """The exercise's last recorded result (status, passed, total, at), or None."""
+    return load().get("exercises", {}).get(exercise_id)
+
+
+def put_result(exercise_id: str, record: dict | None) -> None:
+    """Put back a result saved earlier (``kata restore``); None: the exercise has no result."""
     data = load()
-    if data.get("exercises", {}).pop(exercise_id, None) is not None:
-        save(data)
+    results = data.setdefault("exercises", {})
+    if record is None:
+        if results.pop(exercise_id, None) is None:
+            return
+    else:
+        results[exercise_id] = record
+    save(data)
+
+
+def forget_result(exercise_id: str) -> None:
+    """The exercise's file changed outside a check (reset): its last result no longer holds."""
+    put_result(exercise_id, None)
 
 
 def next_hint_index(exercise_id: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -29,6 +30,13 @@ def kata(repo: Path, *args: str, stdin: str | None = None, timeout: float = 300,
     return run_kata(*args, cwd=repo, env=env, timeout=timeout, stdin=stdin if stdin is not None else "")
 
 
+def learner_env(**extra: str) -> dict:
+    """The environment of a learner's terminal: none of the developer's kata settings, English messages."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT")}
+    return {**env, "KATA_MODEL": "tiny", "KATA_LANG": "en", "COLUMNS": "200", **extra}
+
+
 def done_line(done: int) -> str:
     return f"{done}/{len(EXERCISES)} exercises done"
 
@@ -41,7 +49,7 @@ def test_list_shows_every_exercise_and_progress_without_importing_torch(repo):
     probe = subprocess.run(
         [sys.executable, "-c", "import sys; from kata.cli import main; main(['list']); "
          "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')"],
-        cwd=repo, capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+        cwd=repo, capture_output=True, text=True, env=learner_env(),
     )
     assert probe.stdout.strip().endswith("NO TORCH"), probe.stdout + probe.stderr
     for exercise in EXERCISES:
@@ -161,8 +169,8 @@ class Watch:
     """`kata watch` running in the background, read line by line as a learner would see it."""
 
     def __init__(self, repo: Path, *args: str, env: dict | None = None):
-        env = {**os.environ, "KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})}
-        self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", *args], cwd=repo, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", *args], cwd=repo,
+                                     env=learner_env(**(env or {})),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.seen: list[str] = []
 
@@ -188,9 +196,10 @@ def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, options):
     watch = Watch(repo, "3", *options)
     try:
         watch.wait_for("Watching exercises/03_logits/logits.py")
+        assert "(press Enter after the key)" in watch.seen[-1]  # stdin is a pipe: keys come as lines
         solve(repo, "03_logits", "logits.py")  # the learner saves a working file
-        watch.wait_for("03_logits passes! Moving on to 04_decode")
-        watch.wait_for("Watching exercises/04_decode/decode.py")
+        watch.wait_for("03_logits passes! Moving on to 01_load")  # the first one not done
+        watch.wait_for("Watching exercises/01_load/load.py")
         assert watch.quit() == 0
     finally:
         watch.proc.kill()
@@ -209,10 +218,29 @@ def test_watch_survives_learner_code_that_kills_the_process(repo):
         watch.wait_for("The tests did not run")  # the worker died, and so did the fresh process it fell back to
         watch.wait_for("Watching exercises/03_logits/logits.py")
         solve(repo, "03_logits", "logits.py")
-        watch.wait_for("03_logits passes! Moving on to 04_decode")
+        watch.wait_for("03_logits passes! Moving on to 01_load")
         assert watch.quit() == 0
     finally:
         watch.proc.kill()
+
+
+def test_watch_goes_back_to_an_exercise_not_done_and_congratulates_only_when_all_are(repo, tmp_path):
+    """Started at 03 with 01 still to do: after 03 it is 01's turn, and only then "well done"."""
+    progress = tmp_path / "state.json"
+    progress.write_text(json.dumps({"exercises": {
+        e.id: {"status": "done", "passed": 1, "total": 1} for e in EXERCISES if e.id not in ("01_load", "03_logits")}}))
+    solve(repo, "01_load", "load.py")
+    solve(repo, "03_logits", "logits.py")
+    watch = Watch(repo, "3", "--no-worker", env={"KATA_STATE": str(progress)})
+    try:
+        output, _ = watch.proc.communicate(timeout=300)  # it ends by itself once every exercise is done
+    finally:
+        watch.proc.kill()
+    assert watch.proc.returncode == 0, output
+    moved = output.index("03_logits passes! Moving on to 01_load")
+    assert output.index("All exercises pass") > output.index("01_load: all", moved), output
+    assert output.count("All exercises pass") == 1
+    assert done_line(len(EXERCISES)) in kata(repo, "list", env={"KATA_STATE": str(progress)}).stdout
 
 
 def test_reset_marks_the_exercise_undone_and_restore_brings_the_work_back(repo):
@@ -230,6 +258,14 @@ def test_reset_marks_the_exercise_undone_and_restore_brings_the_work_back(repo):
     assert module.read_text() == solved
     kept = list((repo / ".kata" / "backups" / "03_logits").glob("*.py"))
     assert len(kept) == 1 and "NotImplementedError" in kept[0].read_text()  # the stub it replaced is kept
+    assert done_line(1) in kata(repo, "list").stdout  # with the status it had: done, without a new check
+    assert "def encode" in kata(repo, "solution", "3").stdout
+
+    assert kata(repo, "restore", "3").returncode == 0  # back to the stub, which was never graded
+    assert "NotImplementedError" in module.read_text()
+    assert "not started" in kata(repo, "list").stdout and done_line(0) in kata(repo, "list").stdout
+    assert kata(repo, "restore", "3").returncode == 0
+    assert module.read_text() == solved and done_line(1) in kata(repo, "list").stdout
 
 
 def test_kata_acts_on_the_copy_of_the_course_it_is_run_in(repo, tmp_path):
@@ -251,7 +287,7 @@ def test_kata_acts_on_the_copy_of_the_course_it_is_run_in(repo, tmp_path):
 def test_check_shows_one_explanation_per_distinct_mistake_and_says_what_it_hid(repo):
     result = kata(repo, "check", "3")
     assert result.stdout.count("TODO: 03_logits: implement encode()") == 1
-    assert "(the same explanation as above)" in result.stdout
+    assert "the same mistake, explained above, also fails: encode: " in result.stdout
 
 
 def test_hint_and_solution_without_an_exercise_take_the_current_one(repo):
@@ -274,7 +310,7 @@ def test_saving_a_fix_while_a_check_hangs_cancels_it_and_grades_the_fix(repo, op
         start = time.monotonic()
         solve(repo, "03_logits", "logits.py")
         watch.wait_for("Saved while grading")
-        watch.wait_for("03_logits passes! Moving on to 04_decode", timeout=120)
+        watch.wait_for("03_logits passes! Moving on to 01_load", timeout=120)
         assert time.monotonic() - start < 120
         assert watch.quit() == 0
     finally:
@@ -285,7 +321,7 @@ def test_the_projects_tests_pass_in_a_clone_where_the_learner_has_finished_every
     """The README's test command must not assume the exercises are still stubs."""
     for exercise in EXERCISES:
         solve(repo, exercise.id, exercise.module)
-    run = graded("-q", "tests/test_cli.py", "tests/test_grading.py", "-k", "stub_then_passes or reset_backs_up or golden",
-                 cwd=repo)
+    run = graded("-q", "tests/test_cli.py", "tests/test_grading.py", "tests/test_notebooks.py", "-k",
+                 "stub_then_passes or reset_backs_up or golden or generated_notebook_is_valid", cwd=repo)
     assert run.exit_code == 0, run.output[-3000:]
-    assert "3 passed" in run.output
+    assert f"{3 + len(EXERCISES)} passed" in run.output

@@ -14,8 +14,22 @@ from kata import manifest, notebooks, tour
 EXERCISES = manifest.exercises()
 
 
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The course as shipped (the learner running these tests may have worked in exercises/)."""
+    return shipped_copy(tmp_path_factory.mktemp("shipped") / "course")
+
+
+@pytest.fixture
+def shipped(course, monkeypatch):
+    """Notebooks written in this process start from the shipped stubs, not from the learner's files
+    (finished, half done or not parsable: `kata notebook` starts from whatever is there)."""
+    monkeypatch.setattr(manifest, "EXERCISES_DIR", course / "exercises")
+    return course
+
+
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
-def test_every_generated_notebook_is_valid_and_has_one_solution_cell_per_function(exercise, tmp_path):
+def test_every_generated_notebook_is_valid_and_has_one_solution_cell_per_function(exercise, shipped, tmp_path):
     path = notebooks.write(exercise, tmp_path)
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -39,13 +53,6 @@ def fill(path, exercise, source: str) -> None:
 
 
 
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """The course as shipped (the learner running these tests may have worked in exercises/)."""
-    return shipped_copy(tmp_path_factory.mktemp("shipped") / "course")
-
-
 def test_grading_a_notebook_fails_untouched_then_passes_and_counts_as_progress(course, tmp_path):
     exercise = manifest.find("03")
     state = {"KATA_STATE": str(tmp_path / "state.json")}
@@ -66,25 +73,25 @@ def test_grading_a_notebook_fails_untouched_then_passes_and_counts_as_progress(c
     assert "def encode" in kata("solution", "3", cwd=course, env=state).stdout
 
 
-def test_a_notebook_with_work_in_it_is_not_overwritten_without_force(tmp_path):
+def test_a_notebook_with_work_in_it_is_not_overwritten_without_force(shipped, tmp_path):
     exercise = manifest.find("03")
     path = notebooks.write(exercise, tmp_path)
     notebooks.write(exercise, tmp_path)  # untouched: regenerating is fine
     fill(path, exercise, "def encode(tokenizer, text, device):\n    return 42\n")
     with pytest.raises(notebooks.NotebookError, match="--force"):
         notebooks.write(exercise, tmp_path)
-    result = kata("notebook", "3", "--out", str(tmp_path))
+    result = kata("notebook", "3", "--out", str(tmp_path), cwd=shipped)
     assert result.returncode == 2 and "--force" in result.stdout
     assert "return 42" in path.read_text()
     notebooks.write(exercise, tmp_path, force=True)
     assert "return 42" not in path.read_text()
 
 
-def test_bad_notebook_paths_get_one_sentence(tmp_path):
+def test_bad_notebook_paths_get_one_sentence(course, tmp_path):
     (tmp_path / "broken.ipynb").write_text("{not json")
     for target, expected in ((tmp_path / "missing.ipynb", "there is no notebook"),
                              (tmp_path / "broken.ipynb", "not a readable notebook")):
-        result = kata("check", "3", "--notebook", str(target))
+        result = kata("check", "3", "--notebook", str(target), cwd=course)
         assert result.returncode == 2 and expected in result.stdout
         assert "Traceback" not in result.stdout + result.stderr
 
@@ -114,7 +121,7 @@ def test_the_tour_runs_end_to_end_in_a_real_kernel_on_the_standin(monkeypatch):
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
-def test_every_relative_link_in_a_generated_notebook_resolves_from_its_folder(exercise, tmp_path):
+def test_every_relative_link_in_a_generated_notebook_resolves_from_its_folder(exercise, shipped, tmp_path):
     import re
 
     out = tmp_path / "elsewhere" / "nb"
