@@ -19,10 +19,11 @@ from transformers.generation.logits_process import (
 from kata.checks import describe, expect_tensor, fail
 from kata.i18n import t
 from kata.probes import ForwardRecorder, divergence, eos_ids, first_difference, short_list
-from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, notebook_chat
+from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
 
 # The sampling options Qwen2.5's generation_config sets.
 OPTIONS = ("temperature", "top_k", "top_p", "repetition_penalty")
+GENERATE_ORDER = ("repetition_penalty", "temperature", "top_k", "top_p")  # the order generate applies them in
 
 
 def sampling_note():
@@ -71,7 +72,7 @@ def settings_of(model, options):
     return {k: options[k] if options.get(k) is not None else getattr(model.generation_config, k) for k in OPTIONS}
 
 
-def process(logits, seen, settings, order=OPTIONS):
+def process(logits, seen, settings, order=GENERATE_ORDER):
     """transformers' own processors, in `order`, as generate builds them (a setting that changes nothing is off)."""
     temp, k, p, penalty = (settings[o] for o in OPTIONS)
     on = {"temperature": temp not in (None, 1.0), "top_k": bool(k), "top_p": p is not None and p < 1.0,
@@ -102,6 +103,9 @@ def suspects(model, options, ids, ref, logits, j):
                       "None takes model.generation_config's value, and Qwen's repetition_penalty is 1.1.")))
     cases.append((process(logits, seen[:, ids.shape[1]:], settings), t("the penalty looked only at the new tokens: "
                   "generate penalises every id of the sequence, the prompt's included.")))
+    if j > 0:
+        cases.append((process(logits, ids, settings), t("the penalty looked only at the prompt's ids: it must cover "
+                      "every id seen so far, prompt AND generated (the sequence grows by one id each step).")))
     cases.append((process(logits, seen, {**plain, **options}), t("options left None were switched off: they take "
                   "model.generation_config's values (Qwen2.5: temperature 0.7, top-k 20, top-p 0.8, penalty 1.1).")))
     return [(torch.softmax(s, -1), why) for s, why in cases]
@@ -166,8 +170,11 @@ def check_sampled(impl, model, tokenizer, which, seed, options, n=10, eos=None):
                  "do_sample=True, max_new_tokens={n}, eos_token_id={eos!r}{flags}) adds",
                  ids=ref, text=tokenizer.decode(ref), seed=seed, n=n, eos=eos, flags=flags)
     if got != ref and ref[-1] in eos_ids(eos) and got[:len(ref)] == ref:
-        fail(call, f"{got}", expected, t("it kept going after the eos token {eos}: stop right after producing it.",
-                                         eos=ref[-1]))
+        mistake = t("it kept going after the eos token {eos}: stop right after producing it.", eos=ref[-1])
+        if isinstance(eos, list) and eos[0] != ref[-1]:
+            mistake += t(" Here eos_token_id is a list ({eos}) and {id} is not its first id: stop at any of its ids.",
+                         eos=eos, id=ref[-1])
+        fail(call, f"{got}", expected, mistake)
     if got != ref and ref[-1] in eos_ids(eos) and got == ref[:-1]:
         fail(call, f"{got}", expected, t("the eos token {eos} was dropped: include it as the last new id, then stop.",
                                          eos=ref[-1]))
@@ -204,7 +211,7 @@ def test_generate_sampled_with_options_equals_generate(impl, model, tokenizer, o
 
 
 @pytest.mark.task("generate_sampled")
-@pytest.mark.parametrize("case", ["picked_eos_int", "chat_model_eos_list"])
+@pytest.mark.parametrize("case", ["picked_eos_int", "picked_eos_second", "chat_model_eos_list"])
 def test_generate_sampled_stops_right_after_eos(impl, model, tokenizer, case):
     if case == "chat_model_eos_list":  # the model's own eos list (Qwen: <|im_end|>, <|endoftext|>)
         check_sampled(impl, model, tokenizer, "chat", 4, {}, eos=eos_ids(model))
@@ -212,4 +219,19 @@ def test_generate_sampled_stops_right_after_eos(impl, model, tokenizer, case):
     ids = prompt_ids(model, tokenizer, "penalty")[0]
     free = reference(model, ids, 10, {}, None, 5)[0]  # an eos id taken from the run itself: every model stops there
     k = next((i for i in range(2, len(free)) if free[i] not in free[:i]), 2)
-    check_sampled(impl, model, tokenizer, "penalty", 5, {}, eos=free[k])
+    if case == "picked_eos_int":
+        check_sampled(impl, model, tokenizer, "penalty", 5, {}, eos=free[k])
+        return
+    # A list whose FIRST id never comes (as Qwen2.5's [151645, 151643] when <|endoftext|> ends a text).
+    never = next(i for i in reversed(range(model.config.vocab_size)) if i not in free)
+    check_sampled(impl, model, tokenizer, "penalty", 5, {}, eos=[never, free[k]])
+
+
+@pytest.mark.task("generate_sampled")
+@pytest.mark.parametrize("which,seed,options", [
+    (EVERYDAY_PROMPTS[0], 6, {"repetition_penalty": 1.3}),
+    (SPREAD_PROMPT, 7, {"temperature": 1.5, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.3}),
+], ids=["penalty", "all_four"])
+def test_generate_sampled_penalises_the_tokens_it_generated_too(impl, model, tokenizer, which, seed, options):
+    """Long runs with a strong penalty: a generated token comes back into reach, and its score must be penalised."""
+    check_sampled(impl, model, tokenizer, which, seed, options, n=24)

@@ -1,0 +1,20 @@
+"""generate_uncached() stops only for a list of eos ids: a single int eos id is never looked at."""
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("05_kv_cache"))
+
+CAUGHT_BY = "kept going after the eos token"
+
+
+@torch.no_grad()
+def generate_uncached(model, input_ids, max_new_tokens, eos_token_id=None):
+    eos = set(eos_token_id) if isinstance(eos_token_id, (list, tuple)) else set()
+    ids = input_ids
+    for _ in range(max_new_tokens):
+        next_ids = model(ids, use_cache=False).logits[:, -1].argmax(dim=-1, keepdim=True)
+        ids = torch.cat([ids, next_ids], dim=1)
+        if int(next_ids) in eos:
+            break
+    return ids[:, input_ids.shape[1]:]

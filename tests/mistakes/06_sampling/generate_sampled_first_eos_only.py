@@ -1,0 +1,35 @@
+"""generate_sampled() honours only the first id of a list of eos ids (Qwen2.5 has two: [151645, 151643])."""
+# ruff: noqa: F821  (the reference's names come from globals().update below)
+import torch
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("06_sampling"))
+
+CAUGHT_BY = "is not its first id"
+
+
+@torch.no_grad()
+def generate_sampled(model, input_ids, max_new_tokens, *, temperature=None, top_k=None, top_p=None,
+                     repetition_penalty=None, eos_token_id=None):
+    temperature = _option(model, "temperature", temperature)
+    top_k = _option(model, "top_k", top_k)
+    top_p = _option(model, "top_p", top_p)
+    penalty = _option(model, "repetition_penalty", repetition_penalty)
+    eos = {eos_token_id[0]} if isinstance(eos_token_id, (list, tuple)) else _eos_ids(eos_token_id)
+    ids = input_ids
+    out = model(input_ids, use_cache=True)
+    for step in range(max_new_tokens):
+        scores = out.logits[:, -1].float()
+        scores = apply_repetition_penalty(scores, ids, penalty)
+        scores = apply_temperature(scores, temperature)
+        if top_k:
+            scores = top_k_filter(scores, top_k)
+        if top_p < 1.0:
+            scores = top_p_filter(scores, top_p)
+        next_ids = sample_next(scores)
+        ids = torch.cat([ids, next_ids], dim=1)
+        if step + 1 == max_new_tokens or int(next_ids) in eos:
+            break
+        out = model(next_ids, cache=out.cache, use_cache=True)
+    return ids[:, input_ids.shape[1]:]
