@@ -20,6 +20,8 @@ _ALLOWED = [
     re.compile(r"[\w./\\-]+\.(?:py|md|toml|json|ipynb)\b"),  # paths
     re.compile(r"\b[\w]+(?:[._][\w]+)+(?:\([^)\n]*\))?"),  # identifiers with . or _ (model.lm_head, input_ids)
     re.compile(r"\b\w+\([^)\n]*\)"),  # calls
+    re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning|Interrupt): [^\n]*"),  # a library's own exception text
+    re.compile(r"\b[A-Za-z]+[a-z0-9]*[A-Z0-9]\w*"),  # CamelCase and digit-bearing names: Qwen2ForCausalLM, bfloat16
     re.compile(r"\d[\d.,e+-]*"),  # numbers
 ]
 _SENTENCE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){2,}")
