@@ -3,7 +3,7 @@
     kata                     list the exercises and your progress (same as `kata list`)
     kata check [EX]          grade an exercise (default: the first one not done)
     kata watch [EX]          re-check every time you save, move on when it passes
-    kata hint EX             the next hint for an exercise
+    kata hint EX             the next hint for the function you are stuck on
     kata solution EX         the reference solution, once your exercise passes
     kata reset EX            restore the original file (yours is backed up first)
     kata restore EX          bring back the file the last reset backed up
@@ -65,8 +65,9 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--poll", action="store_true", help="poll for changes instead of using file events")
     w.add_argument("--no-worker", action="store_true",
                    help="grade each time in a fresh process instead of one that keeps the model loaded")
-    h = command("hint", "the next hint")
+    h = command("hint", "the next hint for the function you are stuck on (the first that fails)")
     h.add_argument("exercise", nargs="?", help="default: the first exercise not done")
+    h.add_argument("--function", help="hints for this function instead")
     s = command("solution", "the reference solution, once your exercise passes")
     s.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     s.add_argument("--force", action="store_true", help="show it anyway (instructors)")

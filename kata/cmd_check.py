@@ -61,7 +61,9 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
     passed, total = report.passed, len(report.results)
     all_passed = report.all_passed and not edited
     if record:
-        state.record_result(exercise.id, passed, total, solutions=solutions)
+        groups = grading.grouped(report.results, list(exercise.functions))
+        stuck_on = groups[0][0].task if groups else None
+        state.record_result(exercise.id, passed, total, solutions=solutions, stuck_on=stuck_on)
     if all_passed:
         console.print(f"[green bold]{_('passed', id=exercise.id, total=total)}[/]")
     else:

@@ -43,22 +43,35 @@ def cmd_list(args) -> int:
     return 0
 
 
-def show_hint(exercise: Exercise) -> None:
-    index = state.next_hint_index(exercise.id)
-    hints = exercise.hints
-    if index >= len(hints):
-        console.print(_("no_more_hints", id=exercise.id, lesson=relative(exercise.lesson_in(_.lang))))
-        for n, hint in enumerate(hints, 1):
+def stuck_on(exercise: Exercise) -> str:
+    """The function the learner needs help with: the first that failed in the last check, else the first."""
+    record = state.result(exercise.id) or {}
+    name = record.get("stuck_on")
+    return name if name in exercise.functions else exercise.functions[0]
+
+
+def show_hint(exercise: Exercise, function: str | None = None) -> None:
+    """The next rung of hints for one function: the idea first, then the API or shapes, then a skeleton."""
+    function = function or stuck_on(exercise)
+    rungs = exercise.hints_for(function) or exercise.hints_for("")
+    index = state.next_hint_index(exercise.id, function)
+    if index >= len(rungs):
+        console.print(_("no_more_hints", id=exercise.id, function=function, lesson=relative(exercise.lesson_in(_.lang))))
+        for n, hint in enumerate(rungs, 1):
             console.print(f"  {n}. {escape(hint.zh if _.lang == 'zh' else hint.en)}")
         return
-    hint = hints[index]
-    console.print(f"[bold]{_('hint', n=index + 1, total=len(hints), id=exercise.id)}[/]")
+    hint = rungs[index]
+    console.print(f"[bold]{_('hint', n=index + 1, total=len(rungs), id=exercise.id, function=function)}[/]")
     console.print("  " + escape(hint.zh if _.lang == "zh" else hint.en))
-    state.hint_shown(exercise.id, index + 1)
+    state.hint_shown(exercise.id, function, index + 1)
 
 
 def cmd_hint(args) -> int:
-    show_hint(find_exercise(args.exercise))
+    exercise = find_exercise(args.exercise)
+    function = getattr(args, "function", None)
+    if function and function not in exercise.functions:
+        raise KataError(_("no_such_function", function=function, id=exercise.id, functions=", ".join(exercise.functions)))
+    show_hint(exercise, function)
     return 0
 
 

@@ -41,9 +41,13 @@ TEXT = {
     "edited_tests": ("These graded test files differ from the shipped ones, so their results prove nothing: {files}. "
                      "`kata reset {id} --tests` restores them.",
                      "这些评分测试文件与原版不同，因此结果不能作数：{files}。运行 `kata reset {id} --tests` 可恢复。"),
-    "hint": ("Hint {n}/{total} for {id}:", "{id} 的提示 {n}/{total}："),
-    "no_more_hints": ("That was the last hint for {id}. The lesson is {lesson}.",
-                      "{id} 的提示已经全部给出。课程在 {lesson}。"),
+    "hint": ("Hint {n}/{total} for {function}() in {id}:", "{id} 中 {function}() 的提示 {n}/{total}："),
+    "no_more_hints": ("That was the last hint for {function}() in {id}. The lesson is {lesson}; "
+                      "`kata hint {id} --function NAME` gives another function's hints.",
+                      "{id} 中 {function}() 的提示已经全部给出。课程在 {lesson}；"
+                      "`kata hint {id} --function 函数名` 可以查看其他函数的提示。"),
+    "no_such_function": ("{id} has no function {function}; its functions are {functions}",
+                         "{id} 没有函数 {function}；它的函数是 {functions}"),
     "solution_locked": ("{id} is not done yet: the solution opens once `kata check {id}` passes "
                         "(instructors: --force).",
                         "{id} 还没有完成：`kata check {id}` 通过后才能查看答案（讲师可用 --force）。"),

@@ -42,16 +42,21 @@ def status(exercise_id: str, data: dict | None = None) -> str:
     return record["status"] if record else NOT_STARTED
 
 
-def record_result(exercise_id: str, passed: int, total: int, solutions: bool = False) -> None:
+def record_result(exercise_id: str, passed: int, total: int, solutions: bool = False,
+                  stuck_on: str | None = None) -> None:
+    """``stuck_on``: the first function whose tests fail (where `kata hint` helps next)."""
     if solutions:
         return  # grading the reference solutions says nothing about the learner's progress
     data = load()
-    data.setdefault("exercises", {})[exercise_id] = {
+    record = {
         "status": DONE if total and passed == total else FAILING,
         "passed": passed,
         "total": total,
         "at": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
+    if stuck_on:
+        record["stuck_on"] = stuck_on
+    data.setdefault("exercises", {})[exercise_id] = record
     save(data)
 
 
@@ -77,12 +82,16 @@ def forget_result(exercise_id: str) -> None:
     put_result(exercise_id, None)
 
 
-def next_hint_index(exercise_id: str) -> int:
-    """How many hints of this exercise were shown before (so the index of the next one)."""
-    return load().get("hints", {}).get(exercise_id, 0)
+def next_hint_index(exercise_id: str, function: str) -> int:
+    """How many hints for this function were shown before (so the index of the next rung)."""
+    shown = load().get("hints", {}).get(exercise_id, {})
+    return shown.get(function, 0) if isinstance(shown, dict) else 0  # an older state counted per exercise
 
 
-def hint_shown(exercise_id: str, count: int) -> None:
+def hint_shown(exercise_id: str, function: str, count: int) -> None:
     data = load()
-    data.setdefault("hints", {})[exercise_id] = count
+    shown = data.setdefault("hints", {}).get(exercise_id)
+    shown = shown if isinstance(shown, dict) else {}
+    shown[function] = count
+    data["hints"][exercise_id] = shown
     save(data)

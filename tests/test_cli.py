@@ -85,11 +85,26 @@ def test_check_solutions_grades_the_reference_and_does_not_count_as_progress(rep
     assert done_line(0) in kata(repo, "list").stdout
 
 
-def test_hints_come_one_at_a_time(repo):
-    outputs = [kata(repo, "hint", "03_logits").stdout for _ in range(4)]
-    assert "Hint 1/3" in outputs[0] and "Hint 2/3" in outputs[1] and "Hint 3/3" in outputs[2]
-    assert "last hint" in outputs[3]
-    assert "return_tensors" in outputs[0]
+def test_hints_climb_one_rung_at_a_time_for_the_first_function(repo):
+    rungs = manifest.find("03_logits").hints_for("encode")
+    outputs = [kata(repo, "hint", "03_logits").stdout for _ in range(len(rungs) + 1)]
+    for n, (output, rung) in enumerate(zip(outputs, rungs), 1):
+        assert f"Hint {n}/{len(rungs)} for encode() in 03_logits" in output, output
+        assert rung.en[:40] in output
+    assert "last hint for encode()" in outputs[-1]
+
+
+def test_hints_follow_the_function_the_learner_is_stuck_on(repo):
+    solve(repo, "03_logits", "logits.py")
+    stub = repo / "exercises" / "03_logits" / "logits.py"
+    text = stub.read_text(encoding="utf-8")
+    # A learner who has written encode and hidden_states, and is stuck on to_logits.
+    start = text.index("def to_logits")
+    stub.write_text(text[:start] + text[start:].replace("return ", "raise NotImplementedError  # ", 1), encoding="utf-8")
+    assert kata(repo, "check", "03").returncode == 1
+    assert "for to_logits() in 03_logits" in kata(repo, "hint", "03").stdout
+    assert "for encode() in 03_logits" in kata(repo, "hint", "03", "--function", "encode").stdout
+    assert "has no function nope" in kata(repo, "hint", "03", "--function", "nope").stdout
 
 
 def test_the_solution_opens_only_once_the_exercise_passes(repo):
