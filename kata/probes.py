@@ -8,12 +8,16 @@
 - ``divergence``: where a decoded sequence parts from the reference, which token was expected
   and which came, and how close the model's two best scores were there: a learner can tell a
   real bug from a near tie that rounding may flip.
+- ``float32_copy``: a float32 copy of the model, where a batched pass and a single one pick the
+  same tokens, so that tokens can be compared one for one (no near tie to excuse).
+- ``PositionRecorder``: the position ids every forward pass used, given or defaulted.
 
 Every test folder uses these instead of growing its own.
 """
 
 from __future__ import annotations
 
+import copy
 import weakref
 from dataclasses import dataclass
 
@@ -88,6 +92,42 @@ def input_of(module, run):
     return seen[-1] if seen else None
 
 
+class PositionRecorder:
+    """``with PositionRecorder(model) as seen: ...``: the position ids of every forward pass, as
+    the rotary embedding received them (the caller's, or transformers' default when none were
+    passed), as [rows, positions] on the CPU. Records nothing on a model without ``rotary_emb``."""
+
+    def __init__(self, model):
+        self.module = getattr(model.model, "rotary_emb", None)
+        self.passes: list[torch.Tensor] = []
+        self._handle = None
+
+    def _record(self, _module, args, kwargs) -> None:
+        positions = kwargs.get("position_ids", args[1] if len(args) > 1 else None)
+        if positions is not None:
+            self.passes.append(positions.detach().reshape(-1, positions.shape[-1]).cpu())
+
+    def __enter__(self) -> PositionRecorder:
+        if self.module is not None:
+            self._handle = self.module.register_forward_pre_hook(self._record, with_kwargs=True)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self._handle is not None:
+            self._handle.remove()
+        return False
+
+
+def float32_copy(model):
+    """A float32 copy of ``model``; the shared model is left as it is.
+
+    In bf16 a batched pass and a single one round differently (8 bits of mantissa), so where the
+    two best scores are within a rounding step they may pick different tokens. In float32 they
+    agree to about 1e-6: a token that differs there is a real difference, not rounding.
+    """
+    return copy.deepcopy(model).float()
+
+
 # --- batches of prompts ------------------------------------------------------------------------
 
 
@@ -108,6 +148,20 @@ def padded_batch(tokenizer, prompts, side, device="cpu"):
 def mask_positions(mask: torch.Tensor) -> torch.Tensor:
     """Position ids from an attention mask: 0 at each row's first real token (1 at padding)."""
     return (mask.long().cumsum(-1) - 1).masked_fill(mask == 0, 1)
+
+
+def pick_batch_eos(natural: list[list[int]], special: set[int]) -> int:
+    """A token of a batch's own greedy continuation (``natural``, one list per row) that ends one
+    row early (at new token 1 if possible) while another row goes on at least two steps more, so
+    that the finished row is fed padding. Preferred: a plain token, after which the row would have
+    gone on with more text (not with special tokens)."""
+    found = []
+    for order, k in enumerate((1, 0, 2)):
+        for r, row in enumerate(natural):
+            others_go_on = any(row[k] not in other[:k + 2] for j, other in enumerate(natural) if j != r)
+            if row[k] not in row[:k] and others_go_on:
+                found.append((row[k] in special, row[k + 1] in special, order, r, row[k]))
+    return min(found)[-1] if found else natural[0][0]
 
 
 # --- eos ids ------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_pad_batch_pads_on_the_left_like_the_tokenizer(impl, tokenizer, case):
     prompts = batch_prompts(tokenizer) if case == "different_lengths" else [PENALTY_PROMPT]
     ids, mask = padded_batch(tokenizer, prompts, "left")
     (B, T), lengths = ids.shape, mask.sum(-1).tolist()
-    call = f"pad_batch(tokenizer, prompts)   # {B} prompt(s) of {lengths} tokens"
+    call = "pad_batch(tokenizer, prompts)   # " + t("{B} prompt(s) of {lengths} tokens", B=B, lengths=lengths)
     result = impl.pad_batch(tokenizer, list(prompts))
     if not hasattr(result, "keys") or not {"input_ids", "attention_mask"} <= set(result.keys()):
         fail(call, describe(result), t("a dict with 'input_ids' and 'attention_mask' tensors"),
@@ -128,7 +128,10 @@ def test_position_ids_count_real_tokens_from_zero(impl, device, case):
 def test_batched_last_logits_equal_each_prompt_run_alone(impl, model, tokenizer, device, side):
     ids, mask = padded_batch(tokenizer, SHORT_PROMPTS, side, device)
     (B, T), V, lengths = ids.shape, model.config.vocab_size, mask.sum(-1).tolist()
-    call = f"batched_last_logits(model, batch)   # {B} prompts of {lengths} tokens, padded on the {side} to [{B}, {T}]"
+    padded = (t("{B} prompts of {lengths} tokens, padded on the left to [{B}, {T}]", B=B, lengths=lengths, T=T)
+              if side == "left" else
+              t("{B} prompts of {lengths} tokens, padded on the right to [{B}, {T}]", B=B, lengths=lengths, T=T))
+    call = f"batched_last_logits(model, batch)   # {padded}"
     got = impl.batched_last_logits(model, {"input_ids": ids.clone(), "attention_mask": mask.clone()})
     got = expect_tensor(got, call, t("logits [{B}, {V}]", B=B, V=V),
                         t("return the logits tensor, not the model's output object."))
