@@ -21,7 +21,7 @@ from kata.texts import FRANCE_PROMPT, NOTEBOOK_QUESTION, PENALTY_PROMPT, noteboo
 
 WHO = [{"role": "user", "content": "Who are you?"}]  # no system turn: the template adds the default one
 FOLLOW_UP = [*notebook_chat(), {"role": "assistant", "content": "李白"}, {"role": "user", "content": "Who are you?"}]
-PATIENCE = 5.0  # seconds a blocked generation waits for the reader before it goes on anyway
+PATIENCE = 5.0  # seconds a held generation waits for the reader; and a failed one for stream() to raise
 
 
 def sampling() -> str:
@@ -164,7 +164,6 @@ def check_complete(impl, model, tokenizer, device, prompt, n):
         if text.startswith(prompt) and text != expected:
             return t("the prompt came back too: the pipeline returns prompt + continuation unless "
                      "return_full_text=False.")
-        return None
 
     check_reply(got, expected, call, spy, model, tokenizer, ids, expected_ids, n,
                 t("expected the plain prompt, tokenized as it is."), prompt_included)
@@ -219,7 +218,6 @@ def check_chat(impl, model, tokenizer, device, messages, n, shown):
         if any(text == m["content"] for m in messages):
             return t("this is a message of the conversation passed in, not the reply: the reply is the LAST "
                      "message the pipeline returns, out[0][\"generated_text\"][-1][\"content\"].")
-        return None
 
     check_reply(got, expected, call, spy, model, tokenizer, ids, expected_ids, n, template_is(tokenizer, messages),
                 earlier_message)
@@ -227,7 +225,7 @@ def check_chat(impl, model, tokenizer, device, messages, n, shown):
 
 @pytest.mark.task("chat")
 def test_chat_answers_the_notebooks_conversation(impl, model, tokenizer, device):
-    check_chat(impl, model, tokenizer, device, notebook_chat(), 16, "notebook_chat()  # system 你是一个很有用的助手")
+    check_chat(impl, model, tokenizer, device, notebook_chat(), 16, "[system, user '《梦游天姥吟留别》的作者是谁']")
 
 
 @pytest.mark.task("chat")
@@ -380,9 +378,8 @@ def test_stream_yields_the_first_piece_while_the_model_is_still_generating(impl,
         with recorder:
             reader = read_stream(impl, model, tokenizer, messages, n, call, limit, on_piece)
     finally:
-        for hook in (vocabulary, handle):
-            if hook is not None:
-                hook.remove()
+        for hook in filter(None, (vocabulary, handle)):
+            hook.remove()
     total = len(recorder.calls)
     if not seen_at:
         fail(call, t("no text at all (pieces: {pieces!r})", pieces=reader.pieces), t("the reply, in pieces"))
@@ -405,23 +402,27 @@ def test_stream_raises_when_generation_fails_in_its_thread(impl, model, tokenize
     ids = chat_ids(tokenizer, messages, device)
     at = min(3, len(reference(model, tokenizer, ids, 3)[0]))  # pass 1 is the prompt, then one per new token
     fault = InjectedFault(t("the test made the model fail at forward pass {at}", at=at))
-    passes = []
+    passes, failed = [], threading.Event()
 
     def break_down(_module, _args):
         passes.append(1)
         if len(passes) == at:
+            failed.set()
             raise fault
 
-    limit = allowed_seconds(model, ids, at)
+    until = time.monotonic() + allowed_seconds(model, ids, at)  # measured before the hook is in place
     handle = model.model.embed_tokens.register_forward_pre_hook(break_down)
-    call = f"list(stream(model, tokenizer, [user 'Who are you?'], max_new_tokens={n}))  # the model fails at pass {at}"
+    call = (f"list(stream(model, tokenizer, [user 'Who are you?'], max_new_tokens={n}))  "
+            + t("# the model fails at forward pass {at}", at=at))
     try:
         reader = Reader(lambda: list(impl.stream(model, tokenizer, messages, n)))
-        finished = reader.finished(limit)
+        while reader.thread.is_alive() and not failed.wait(0.05) and time.monotonic() < until:
+            pass  # until the model has failed: from then on, a correct stream raises at once
+        finished = reader.finished(PATIENCE)
     finally:
         handle.remove()
     if not finished:
-        fail(call, t("still waiting {limit:.0f} s after generation failed in its thread", limit=limit),
+        fail(call, t("still waiting {limit:.0f} s after generation failed in its thread", limit=PATIENCE),
              t("the error: {fault}", fault=fault),
              t("the streamer is ended only when generate() returns, so after a failure the loop waits forever. "
                "In the thread, catch the error, keep it and call streamer.end(); after the loop, join the thread "

@@ -55,6 +55,14 @@ def apply_rotary(q, k, cos, sin) -> tuple[torch.Tensor, torch.Tensor]:
     raise NotImplementedError("09_inside: implement apply_rotary() — see exercises/09_inside/README.md, step 3")
 
 
+def mlp(layer, x) -> torch.Tensor:
+    """The SwiGLU feed-forward block of one decoder layer: down(silu(gate(x)) * up(x)).
+
+    x: [batch, T, hidden], the already normalised input. Weights in `layer.mlp`. Returns [batch, T, hidden].
+    """
+    raise NotImplementedError("09_inside: implement mlp() — see exercises/09_inside/README.md, step 4")
+
+
 def attention(layer, hidden, cos, sin) -> torch.Tensor:
     """The self-attention of one decoder layer, equal to `layer.self_attn` with a causal mask.
 
@@ -65,15 +73,7 @@ def attention(layer, hidden, cos, sin) -> torch.Tensor:
     every query head group sharing one key/value head, causal softmax(q k^T / sqrt(head_dim)) @ v,
     heads joined again, o_proj.
     """
-    raise NotImplementedError("09_inside: implement attention() — see exercises/09_inside/README.md, step 4")
-
-
-def mlp(layer, x) -> torch.Tensor:
-    """The SwiGLU feed-forward block of one decoder layer: down(silu(gate(x)) * up(x)).
-
-    x: [batch, T, hidden], the already normalised input. Weights in `layer.mlp`. Returns [batch, T, hidden].
-    """
-    raise NotImplementedError("09_inside: implement mlp() — see exercises/09_inside/README.md, step 5")
+    raise NotImplementedError("09_inside: implement attention() — see exercises/09_inside/README.md, step 5")
 
 
 def decoder_layer(layer, hidden, cos, sin) -> torch.Tensor:

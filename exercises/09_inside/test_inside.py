@@ -29,7 +29,7 @@ from kata.tolerance import listed, mismatch, same_argmax, verdict, within
 
 # Your functions. decoder_layer() and forward() are traced through their calls to them (watch_calls.Traced),
 # and ROLES says which computes what, for kata.locate to find the first place that differs.
-PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "attention", "mlp", "decoder_layer")
+PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "mlp", "attention", "decoder_layer")
 ROLES = Roles(norm="rms_norm", attention="attention", mlp="mlp", layer="decoder_layer")
 
 
@@ -272,7 +272,33 @@ def test_apply_rotary_equals_apply_rotary_pos_emb(impl, model, tokenizer, case):
                      t("apply_rotary_pos_emb(q, k, cos, sin)'s {name}", name=name), where, mistake)
 
 
-# --- tasks 4 and 5: attention, mlp -----------------------------------------------------------------
+# --- task 4: mlp -----------------------------------------------------------------------------------
+
+
+def mlp_suspects():
+    return (
+        (locate.swapped_gate_up, t("gate and up are swapped: silu goes on gate_proj(x), then times up_proj(x).")),
+        (lambda m: setattr(m, "act_fn", nn.ReLU()), t("relu instead of silu: Qwen2's activation is silu, x * "
+                                                      "sigmoid(x).")),
+        (lambda m: setattr(m, "act_fn", nn.GELU()), t("gelu instead of silu: Qwen2's activation is silu, x * "
+                                                      "sigmoid(x).")),
+    )
+
+
+@pytest.mark.task("mlp")
+@pytest.mark.parametrize("case", ["prompt_every_layer", "float32_batch_of_two"])
+def test_mlp_equals_layer_mlp(impl, model, tokenizer, case):
+    for where, layer, parts, _cos, _sin, roots in layer_cases(case, model, tokenizer):
+        x, want = parts["post-attention norm"], parts["MLP"]
+        label = t("mlp(layer, x)   # {where}; x: the input of layer.mlp, {shape}", where=where, shape=list(x.shape))
+        got = expect_like(call(impl.mlp, label, roots, layer, x), want, label, t("[batch, T, hidden], like x"))
+        if not within(got, want, x.dtype):
+            mistake = suspected(got, x.dtype, layer.mlp, mlp_suspects(), lambda m, x=x: m(x.float()),
+                                t("down_proj(silu(gate_proj(x)) * up_proj(x))."))
+            mismatch(label, got, want, x.dtype, "layer.mlp(x)", locate.part_place(where, "MLP"), mistake)
+
+
+# --- task 5: attention -----------------------------------------------------------------------------
 
 
 def attention_suspects():
@@ -285,16 +311,6 @@ def attention_suspects():
         (locate.tiled_kv_heads, t("the kv heads are repeated in the wrong order: query head h reads kv head h // (heads // "
                             "kv_heads), repeat_interleave (0,0,1,1), not repeat (0,1,0,1).")),
         (lambda a: setattr(a, "o_proj", nn.Identity()), t("o_proj is missing: the joined heads go through o_proj.")),
-    )
-
-
-def mlp_suspects():
-    return (
-        (locate.swapped_gate_up, t("gate and up are swapped: silu goes on gate_proj(x), then times up_proj(x).")),
-        (lambda m: setattr(m, "act_fn", nn.ReLU()), t("relu instead of silu: Qwen2's activation is silu, x * "
-                                                      "sigmoid(x).")),
-        (lambda m: setattr(m, "act_fn", nn.GELU()), t("gelu instead of silu: Qwen2's activation is silu, x * "
-                                                      "sigmoid(x).")),
     )
 
 
@@ -326,26 +342,13 @@ def test_attention_equals_self_attn(impl, model, tokenizer, case):
         label = t("attention(layer, hidden, cos, sin)   # {where}; hidden: the input of layer.self_attn, {shape}",
                   where=where, shape=list(x.shape))
         traced = watch_calls.Traced(impl.attention, PIECES)
-        got = expect_like(call(traced, label, roots, layer, x, cos, sin), want, label, "[batch, T, hidden]")
+        got = expect_like(call(traced, label, roots, layer, x, cos, sin), want, label, "`[batch, T, hidden]`")
         if not within(got, want, x.dtype):
             mistake = rotary_first(traced, cos, sin) or suspected(
                 got, x.dtype, layer.self_attn, attention_suspects(), lambda a, x=x, c=cos, s=sin:
                 run_attention(a, x.float(), c.float(), s.float()), attention_hint())
             mismatch(label, got, want, x.dtype, "layer.self_attn(hidden_states=hidden, position_embeddings=(cos, sin), "
                      "attention_mask=causal)[0]", locate.part_place(where, "attention"), mistake)
-
-
-@pytest.mark.task("mlp")
-@pytest.mark.parametrize("case", ["prompt_every_layer", "float32_batch_of_two"])
-def test_mlp_equals_layer_mlp(impl, model, tokenizer, case):
-    for where, layer, parts, _cos, _sin, roots in layer_cases(case, model, tokenizer):
-        x, want = parts["post-attention norm"], parts["MLP"]
-        label = t("mlp(layer, x)   # {where}; x: the input of layer.mlp, {shape}", where=where, shape=list(x.shape))
-        got = expect_like(call(impl.mlp, label, roots, layer, x), want, label, t("[batch, T, hidden], like x"))
-        if not within(got, want, x.dtype):
-            mistake = suspected(got, x.dtype, layer.mlp, mlp_suspects(), lambda m, x=x: m(x.float()),
-                                t("down_proj(silu(gate_proj(x)) * up_proj(x))."))
-            mismatch(label, got, want, x.dtype, "layer.mlp(x)", locate.part_place(where, "MLP"), mistake)
 
 
 # --- task 6: decoder_layer -------------------------------------------------------------------------

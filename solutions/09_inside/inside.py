@@ -35,6 +35,12 @@ def apply_rotary(q, k, cos, sin) -> tuple[torch.Tensor, torch.Tensor]:
     return q * cos + _rotate_half(q) * sin, k * cos + _rotate_half(k) * sin
 
 
+def mlp(layer, x) -> torch.Tensor:
+    """SwiGLU: down(silu(gate(x)) * up(x))."""
+    m = layer.mlp
+    return m.down_proj(F.silu(m.gate_proj(x)) * m.up_proj(x))
+
+
 def attention(layer, hidden, cos, sin) -> torch.Tensor:
     """Grouped-query causal self-attention of one decoder layer: [batch, T, hidden] -> [batch, T, hidden]."""
     attn = layer.self_attn
@@ -54,12 +60,6 @@ def attention(layer, hidden, cos, sin) -> torch.Tensor:
     weights = torch.softmax(scores, dim=-1, dtype=torch.float32).to(v.dtype)
     out = (weights @ v).transpose(1, 2).reshape(batch, T, -1)  # heads side by side again
     return attn.o_proj(out)
-
-
-def mlp(layer, x) -> torch.Tensor:
-    """SwiGLU: down(silu(gate(x)) * up(x))."""
-    m = layer.mlp
-    return m.down_proj(F.silu(m.gate_proj(x)) * m.up_proj(x))
 
 
 def decoder_layer(layer, hidden, cos, sin) -> torch.Tensor:
