@@ -39,6 +39,7 @@ def solution_lines(exercise) -> list[str]:
     kept = []
     for number, line in enumerate(source.splitlines(), 1):
         code = line.split("#", 1)[0].strip()
+        code = re.sub(r"^(return|yield|yield from)\s+", "", code)  # the expression is the answer, not the keyword
         if number in skip or not code or code.startswith(("def ", "@")) or len(code) < SHORTEST:
             continue
         kept.append(normalised(code))
@@ -70,3 +71,11 @@ def test_every_function_has_hints_that_climb(exercise):
         f"{exercise.id}: hints in kata/manifest.toml for {sorted(by_function)}, functions {list(exercise.functions)}")
     few = [name for name, rungs in by_function.items() if len(rungs) < 2]
     assert not few, f"{exercise.id}: fewer than two rungs of hints for {few}"
+
+
+def test_the_tour_hands_out_no_line_of_any_solution():
+    from kata import tour
+
+    text = normalised("\n".join(code for _, code in tour.STEPS))
+    found = [f"{e.id}: {line}" for e in EXERCISES for line in solution_lines(e) if line in text]
+    assert not found, "the tour notebook shows solution lines:\n" + "\n".join(found)

@@ -116,7 +116,7 @@ def test_the_tour_runs_end_to_end_in_a_real_kernel_on_the_standin(monkeypatch):
     assert "error" not in {o.output_type for c in nb.cells if c.cell_type == "code" for o in c.outputs}
     assert "answer: 李白" in outputs
     assert "' Paris'" in outputs
-    assert "same tokens: True" in outputs
+    assert "'speedup'" in outputs
     assert elapsed < 120, f"the tour took {elapsed:.0f} s"
 
 
