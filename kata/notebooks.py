@@ -18,6 +18,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from kata.errors import KataError
+from kata.i18n import detect, t
 from kata.manifest import ROOT, Exercise
 
 SOLUTION_TAG = "kata:solution"
@@ -86,17 +87,19 @@ LINK = re.compile(r"\]\((?!https?:|#|/)([^)\s]+)\)")  # a relative link in markd
 
 
 def _lesson_for(exercise: Exercise, out_dir: Path) -> str:
-    """The lesson, its relative links rewritten to work from the notebook's folder."""
-    lesson = exercise.lesson.read_text(encoding="utf-8")
+    """The lesson in the learner's language, its relative links rewritten to work from the notebook's folder."""
+    lesson = exercise.lesson_in(detect()).read_text(encoding="utf-8")
     to_exercise = Path(os.path.relpath(exercise.folder(), out_dir)).as_posix()
     return LINK.sub(lambda m: f"]({to_exercise}/{m.group(1)})", lesson)
 
 
 def build(exercise: Exercise, notebook_name: str, out_dir: Path = NOTEBOOK_DIR) -> nbformat.NotebookNode:
     lesson = _lesson_for(exercise, out_dir)
-    chinese = Path(os.path.relpath(exercise.folder() / "README.zh.md", out_dir)).as_posix()
+    other = "README.md" if detect() == "zh" else "README.zh.md"
+    other_link = Path(os.path.relpath(exercise.folder() / other, out_dir)).as_posix()
+    other_name = "English lesson" if detect() == "zh" else "中文课程"
     cells = [
-        new_markdown_cell(lesson + f"\n\n*中文课程: [{chinese}]({chinese})*"),
+        new_markdown_cell(lesson + f"\n\n*{other_name}: [{other_link}]({other_link})*"),
         new_markdown_cell("## Setup · 准备\nThe first cell checks this kernel's torch and transformers and, in a hosted "
                           "notebook with older ones, upgrades them (then restart and run again). The second loads the "
                           "course model the way the graded tests do (`KATA_MODEL`: auto, qwen, tiny or a directory).\n\n"
@@ -133,7 +136,8 @@ def write(exercise: Exercise, out_dir: Path | None = None, force: bool = False) 
     if target.exists() and not force:
         existing = nbformat.read(target, as_version=4)
         if existing.metadata.get("kata", {}).get("generated") != _fingerprint(existing):
-            raise NotebookError(f"{target} has your work in it; use --force to replace it (or --out another folder)")
+            raise NotebookError(t("{target} has your work in it; use --force to replace it (or --out another folder)",
+                                  target=target))
     out_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(build(exercise, target.name, out_dir), target)
     return target
@@ -145,14 +149,15 @@ def write(exercise: Exercise, out_dir: Path | None = None, force: bool = False) 
 def extract_to_module(notebook: Path, exercise: Exercise) -> Path:
     """Write the notebook's kata:solution cells, in order, to a module the graded tests can import."""
     if not notebook.is_file():
-        raise NotebookError(f"there is no notebook at {notebook}")
+        raise NotebookError(t("there is no notebook at {notebook}", notebook=notebook))
     try:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises several kinds for a bad file
-        raise NotebookError(f"{notebook} is not a readable notebook ({error})") from None
+        raise NotebookError(t("{notebook} is not a readable notebook ({error})", notebook=notebook, error=error)) from None
     cells = [c for c in nb.cells if c.cell_type == "code" and SOLUTION_TAG in c.get("metadata", {}).get("tags", [])]
     if not cells:
-        raise NotebookError(f"{notebook} has no cells tagged {SOLUTION_TAG!r}; `kata notebook {exercise.id}` writes one")
+        raise NotebookError(t("{notebook} has no cells tagged {tag!r}; `kata notebook {id}` writes one",
+                              notebook=notebook, tag=SOLUTION_TAG, id=exercise.id))
     parts = [f'"""{exercise.id}, taken from the kata:solution cells of {notebook.name}."""\n']
     for number, cell in enumerate(cells, 1):
         # IPython magics and shell lines have no meaning in a module.
