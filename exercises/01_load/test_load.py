@@ -16,7 +16,7 @@ from transformers import AutoModelForCausalLM, PreTrainedModel, Qwen3Config
 from kata.checks import describe as show
 from kata.checks import fail
 from kata.hfutil import quiet_transformers
-from kata.i18n import t
+from kata.i18n import listed, t
 
 PROMPTS = ["The captial of France is", "《梦游天姥吟留别》的作者是谁", "Hello, world!"]
 CHAT = [
@@ -211,7 +211,7 @@ def dtype_problem(loaded, stored):
     elif "float16" in dtypes:
         mistake = t("float16 is not bfloat16: the same 2 bytes, but a much smaller range of values. "
                     "Keep the checkpoint's own dtype: dtype=\"auto\", no torch.float16, no .half().")
-    return (t("a model whose parameters are {dtypes}", dtypes=", ".join(dtypes)),
+    return (t("a model whose parameters are {dtypes}", dtypes=listed(dtypes)),
             t("the checkpoint's own dtype, {stored} (config.json says so)", stored=stored), mistake)
 
 
@@ -233,7 +233,7 @@ def training_problem(loaded):
     training = [name or t("the model") for name, module in loaded.named_modules() if module.training]
     if not training:
         return None
-    shown = ", ".join(training[:3]) + ("..." if len(training) > 3 else "")
+    shown = listed(training[:3]) + ("..." if len(training) > 3 else "")
     return (t("a model in training mode ({modules})", modules=shown),
             t("a model in evaluation mode (model.training is False)"),
             t("call model.eval() before returning it: dropout layers behave differently while training."))
@@ -243,7 +243,7 @@ def placement_problem(loaded, expected, mistake):
     places = sorted({str(p.device) for p in loaded.parameters()})
     if all(same_device(place, expected) for place in places):
         return None
-    return t("a model on {devices}", devices=", ".join(places)), t("a model on {devices}", devices=expected), mistake
+    return t("a model on {devices}", devices=listed(places)), t("a model on {devices}", devices=expected), mistake
 
 
 @pytest.mark.task("load_model")
@@ -386,7 +386,7 @@ def check_description(got, model, call):
     missing = [key for key in want if key not in got]
     if missing:
         fail(call, show(got), t("a dict with the keys {keys}", keys=list(want)),
-             t("missing: {keys}.", keys=", ".join(missing)))
+             t("missing: {keys}.", keys=listed(missing)))
     config = model.config
     for key in ("layers", "hidden_size", "heads", "kv_heads", "head_dim", "vocab_size"):
         value, expected = got[key], want[key]

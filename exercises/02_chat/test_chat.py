@@ -172,7 +172,8 @@ def test_render_chat_uses_the_template_of_the_tokenizer_it_is_given(impl, tokeni
         "{% if add_generation_prompt %}### assistant:{% endif %}"
     )
     messages = CONVERSATIONS["notebook"]
-    call = f"render_chat(other_tokenizer, {quoted_messages(messages)})   # other_tokenizer has another chat template"
+    call = t("render_chat(other_tokenizer, {messages})   # other_tokenizer has another chat template",
+             messages=quoted_messages(messages))
     got = impl.render_chat(other, messages)
     expected = live_render(other, messages)
     if isinstance(got, str) and got != expected and "<|im_start|>" in got:

@@ -254,8 +254,8 @@ def test_answer_is_greedy_whatever_the_generation_config_says(impl, model, token
     # The checkpoint's generation_config samples (do_sample=True, temperature 0.7). Make sampling
     # wild for a moment: a greedy answer does not change, a sampled one does.
     question = "Who are you?"
-    call = (f"answer(model, tokenizer, {question!r}, max_new_tokens=8)   "
-            "# with model.generation_config.temperature set to 1000")
+    call = t("answer(model, tokenizer, {question!r}, max_new_tokens=8)   "
+             "# with model.generation_config.temperature set to 1000", question=question)
     config = model.generation_config
     saved = config.temperature
     config.temperature = 1000.0

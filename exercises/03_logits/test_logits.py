@@ -84,7 +84,7 @@ def test_encode_puts_the_ids_on_the_requested_device(impl, tokenizer):
 def test_hidden_states_come_from_the_transformer_body(impl, model, tokenizer, device, text):
     ids = tokenizer(text, return_tensors="pt").input_ids.to(device)
     T, H, V = ids.shape[1], model.config.hidden_size, model.config.vocab_size
-    call = f"hidden_states(model, input_ids)   # input_ids: {text!r}, shape [1, {T}]"
+    call = t("hidden_states(model, input_ids)   # input_ids: {text!r}, shape [1, {T}]", text=text, T=T)
     hidden = expect_tensor(
         impl.hidden_states(model, ids),
         call,
@@ -137,7 +137,8 @@ def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokeni
     ids = tokenizer(PROMPT, return_tensors="pt").input_ids.to(device)
     hidden = live_hidden(model, ids)
     T, V = ids.shape[1], model.config.vocab_size
-    call = f"to_logits(model, hidden)   # hidden: the body's output for {PROMPT!r}, shape {list(hidden.shape)}"
+    call = t("to_logits(model, hidden)   # hidden: the body's output for {prompt!r}, shape {shape}", prompt=PROMPT,
+             shape=list(hidden.shape))
     logits = expect_tensor(impl.to_logits(model, hidden), call, t("a tensor [1, {T}, {V}]", T=T, V=V))
     expect_shape(
         logits,
@@ -163,7 +164,7 @@ def test_to_logits_applies_the_lm_head_to_real_hidden_states(impl, model, tokeni
 def test_to_logits_uses_the_hidden_states_it_is_given(impl, model, device):
     generator = torch.Generator().manual_seed(3)
     hidden = torch.randn(1, 4, model.config.hidden_size, generator=generator).to(device, model.dtype)
-    call = "to_logits(model, hidden)   # hidden: random values, shape [1, 4, hidden_size]"
+    call = t("to_logits(model, hidden)   # hidden: random values, shape [1, 4, hidden_size]")
     logits = expect_tensor(impl.to_logits(model, hidden), call, t("a tensor [1, 4, vocab_size]"))
     with torch.no_grad():
         expected = model.lm_head(hidden)
@@ -187,7 +188,7 @@ def row_shape_mistakes(T: int, V: int) -> dict:
 def test_last_token_logits_picks_the_last_position(impl, model):
     V = model.config.vocab_size
     logits = torch.randn(1, 5, V, generator=torch.Generator().manual_seed(4))
-    call = f"last_token_logits(logits)   # logits: shape [1, 5, {V}]"
+    call = t("last_token_logits(logits)   # logits: shape [1, 5, {V}]", V=V)
     row = expect_tensor(
         impl.last_token_logits(logits),
         call,
