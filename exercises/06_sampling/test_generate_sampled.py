@@ -36,7 +36,7 @@ def prompt_ids(model, tokenizer, which):
     if which == "chat":
         enc = tokenizer.apply_chat_template(notebook_chat(), add_generation_prompt=True, return_tensors="pt",
                                             return_dict=True)
-        return enc["input_ids"].to(model.device), "the notebook's chat prompt"
+        return enc["input_ids"].to(model.device), t("the notebook's chat prompt")
     text = PENALTY_PROMPT if which == "penalty" else which
     return tokenizer(text, return_tensors="pt").input_ids.to(model.device), repr(text)
 
@@ -152,7 +152,8 @@ def check_sampled(impl, model, tokenizer, which, seed, options, n=10, eos=None):
     ids, what = prompt_ids(model, tokenizer, which)
     T = ids.shape[1]
     given = "".join(f", {k}={v!r}" for k, v in options.items()) + (f", eos_token_id={eos!r}" if eos else "")
-    call = f"generate_sampled(model, input_ids, {n}{given})   # after torch.manual_seed({seed}); input_ids: {what}"
+    call = f"generate_sampled(model, input_ids, {n}{given})   # " + t("after torch.manual_seed({seed}); input_ids: "
+                                                                      "{what}", seed=seed, what=what)
     torch.manual_seed(seed)
     with ForwardRecorder(model) as seen, DrawSpy() as draws:
         out = impl.generate_sampled(model, ids, n, eos_token_id=eos, **options)

@@ -72,6 +72,11 @@ def rows(kind, model, tokenizer):
     return (TIED if kind == "hand_made_with_ties" else UNTIED).to(model.device)
 
 
+def scores_note(kind, x):
+    """The note after a processor's call: which scores it got."""
+    return t("logits: {kind}, shape {shape}", kind=kind, shape=list(x.shape))
+
+
 def run_processor(fn, call, x, *args):
     """Call a learner's processor; it must return a tensor like x and leave x as it was."""
     before = x.clone()
@@ -115,7 +120,7 @@ def mismatch(call, got, ref, library, mistake=None):
 def test_apply_temperature_equals_transformers(impl, model, tokenizer, kind):
     x = rows(kind, model, tokenizer)
     for temp in (0.7, 1.3, 2.0):
-        call = f"apply_temperature(logits, {temp})   # logits: {kind}, shape {list(x.shape)}"
+        call = f"apply_temperature(logits, {temp})   # " + scores_note(kind, x)
         got = run_processor(impl.apply_temperature, call, x, temp)
         ref = TemperatureLogitsWarper(temp)(None, x)
         if not same(got, ref):
@@ -149,7 +154,7 @@ def test_apply_temperature_rejects_zero_and_negative_temperatures(impl, model, t
 def test_top_k_filter_equals_transformers(impl, model, tokenizer, kind):
     x = rows(kind, model, tokenizer)
     for k in ((1, 5, 20) if kind == "model_scores" else (1, 2, 3)):
-        call = f"top_k_filter(logits, {k})   # logits: {kind}, shape {list(x.shape)}"
+        call = f"top_k_filter(logits, {k})   # " + scores_note(kind, x)
         got = run_processor(impl.top_k_filter, call, x, k)
         ref = TopKLogitsWarper(k)(None, x)
         if same(got, ref):
@@ -192,7 +197,7 @@ def top_p_ambiguous(x, p, tol=1e-4):
 
 
 def check_top_p(impl, x, p, kind):
-    call = f"top_p_filter(logits, {p})   # logits: {kind}, shape {list(x.shape)}"
+    call = f"top_p_filter(logits, {p})   # " + scores_note(kind, x)
     got = run_processor(impl.top_p_filter, call, x, p)
     ref = TopPLogitsWarper(p)(None, x)
     loose = top_p_ambiguous(x, p)
@@ -242,8 +247,9 @@ def test_apply_repetition_penalty_equals_transformers(impl, model, tokenizer, ki
     x = rows(kind, model, tokenizer)
     ids = model_rows(model, tokenizer)[1] if kind == "model_scores" else HAND_IDS.to(model.device)
     for penalty in (1.1, 2.0):
-        call = (f"apply_repetition_penalty(logits, input_ids, {penalty})   # logits: {kind}, shape {list(x.shape)}; "
-                f"input_ids: shape {list(ids.shape)}, with repeated ids")
+        call = f"apply_repetition_penalty(logits, input_ids, {penalty})   # " + t(
+            "logits: {kind}, shape {shape}; input_ids: shape {ids_shape}, with repeated ids", kind=kind,
+            shape=list(x.shape), ids_shape=list(ids.shape))
         got = run_processor(impl.apply_repetition_penalty, call, x, ids, penalty)
         ref = RepetitionPenaltyLogitsProcessor(penalty)(ids, x)
         if same(got, ref):
@@ -296,8 +302,8 @@ def global_rng_state(device):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_sample_next_with_a_generator_equals_torch_multinomial(impl, model, tokenizer, seed):
     x = model_rows(model, tokenizer)[0] / 0.7
-    call = f"sample_next(logits, generator)   # logits: the model's scores / 0.7, shape {list(x.shape)}; " \
-           f"generator seeded with {seed}"
+    call = "sample_next(logits, generator)   # " + t("logits: the model's scores / 0.7, shape {shape}; generator "
+                                                      "seeded with {seed}", shape=list(x.shape), seed=seed)
     torch.manual_seed(1234)  # the global RNG, which a generator must leave alone
     state = global_rng_state(x.device)
     got = draw(impl, call, x, torch.Generator(x.device).manual_seed(seed))
@@ -321,7 +327,7 @@ def test_sample_next_with_a_generator_equals_torch_multinomial(impl, model, toke
 @pytest.mark.task("sample_next")
 def test_sample_next_without_a_generator_uses_the_global_rng(impl, model, tokenizer):
     x = model_rows(model, tokenizer)[0] / 0.7
-    call = f"sample_next(logits)   # after torch.manual_seed(7); logits: shape {list(x.shape)}"
+    call = "sample_next(logits)   # " + t("after torch.manual_seed(7); logits: shape {shape}", shape=list(x.shape))
     torch.manual_seed(7)
     got = draw(impl, call, x)
     torch.manual_seed(7)
@@ -337,7 +343,7 @@ def test_sample_next_draws_from_the_softmax_distribution(impl, model):
     probs = torch.tensor([0.35, 0.2, 0.15, 0.1, 0.08, 0.06, 0.04, 0.02])
     n = 20000  # one call on n identical rows: n independent draws
     x = (probs.log() + 6.0).to(model.device).expand(n, -1).contiguous()  # positive scores
-    call = f"sample_next(logits, generator)   # {n} identical rows of 8 scores, generator seeded with 0"
+    call = "sample_next(logits, generator)   # " + t("{n} identical rows of 8 scores, generator seeded with 0", n=n)
     torch.manual_seed(0)
     ids = draw(impl, call, x, torch.Generator(x.device).manual_seed(0))
     freq = torch.bincount(ids.flatten().cpu(), minlength=8)[:8].float() / n
