@@ -62,7 +62,7 @@ class TestResult:
 
         name, _, params = self.nodeid.split("::", 1)[-1].partition("[")
         test = test_title(name, lang) + (f"[{params}" if params else "")
-        return f"{self.task}: {test}" if self.task else test
+        return f"{self.task}{'：' if lang == 'zh' else ': '}{test}" if self.task else test
 
 
 @dataclass
