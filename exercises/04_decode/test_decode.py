@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from kata.checks import describe, fail
-from kata.i18n import t
+from kata.i18n import listed, t
 from kata.probes import ForwardRecorder, eos_ids, greedy_reference
 from kata.texts import FRANCE_PROMPT as FRANCE
 from kata.texts import NOTEBOOK_QUESTION, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
@@ -116,13 +116,15 @@ def test_argmax_token_returns_the_index_of_the_highest_score_as_an_int(impl):
     logits = torch.randn(1000, generator=generator) * 3
     logits[777] = 12.75  # the best score, far from its own index and from every other id
     logits[100] = -12.5  # the worst
-    check_argmax(impl.argmax_token(logits.clone()), logits, "argmax_token(logits)   # logits: [1000] random, best at 777")
+    call = "argmax_token(logits)   # " + t("logits: [1000] random, best at {best}", best=777)
+    check_argmax(impl.argmax_token(logits.clone()), logits, call)
 
 
 @pytest.mark.task("argmax_token")
 def test_argmax_token_on_the_models_logits(impl, model, tokenizer):
     row = live_next_logits(model, tokenizer, FRANCE)
-    call = f"argmax_token(logits)   # the model's last-position logits for {FRANCE!r}, [{row.shape[0]}] {row.dtype}"
+    call = "argmax_token(logits)   # " + t("the model's last-position logits for {prompt!r}, [{V}] {dtype}",
+                                         prompt=FRANCE, V=row.shape[0], dtype=row.dtype)
     check_argmax(impl.argmax_token(row.clone()), row, call)
 
 
@@ -228,7 +230,7 @@ def check_top_k(got, model, tokenizer, prompt, k, call):
 
 @pytest.mark.task("top_k_next")
 def test_top_k_next_defaults_to_five_most_likely_tokens(impl, model, tokenizer):
-    call = f"top_k_next(model, tokenizer, {FRANCE!r})   # k left at its default, 5"
+    call = f"top_k_next(model, tokenizer, {FRANCE!r})   # " + t("k left at its default, {k}", k=5)
     check_top_k(impl.top_k_next(model, tokenizer, FRANCE), model, tokenizer, FRANCE, 5, call)
 
 
@@ -249,7 +251,8 @@ def test_top_k_probabilities_are_over_the_whole_vocabulary(impl, model, tokenize
         return 1 - torch.topk(probs, k).values.sum().item()
 
     prompt = max(SPREAD_CANDIDATES, key=mass_outside_top_k)
-    call = f"top_k_next(model, tokenizer, {prompt!r}, k={k})   # {mass_outside_top_k(prompt):.0%} of the probability lies outside the top {k}"
+    call = f"top_k_next(model, tokenizer, {prompt!r}, k={k})   # " + t(
+        "{share:.0%} of the probability lies outside the top {k}", share=mass_outside_top_k(prompt), k=k)
     check_top_k(impl.top_k_next(model, tokenizer, prompt, k=k), model, tokenizer, prompt, k, call)
 
 
@@ -258,17 +261,17 @@ def test_top_k_probabilities_are_over_the_whole_vocabulary(impl, model, tokenize
 
 def went_on_after_eos(model, tokenizer, eos_id) -> str:
     eos = tokenizer.decode([eos_id])
-    listed = f"model.generation_config.eos_token_id = {model.generation_config.eos_token_id}"
+    model_eos = f"model.generation_config.eos_token_id = {model.generation_config.eos_token_id}"
     if eos_id != tokenizer.eos_token_id:
         return t(
             "the loop went on after {eos!r} (id {eos_id}). It is not tokenizer.eos_token_id "
             "({tokenizer_eos!r}, id {tokenizer_eos_id}), but it is one of the model's eos ids, "
             "{listed}: stop right after any of them.",
             eos=eos, eos_id=eos_id, tokenizer_eos=tokenizer.eos_token, tokenizer_eos_id=tokenizer.eos_token_id,
-            listed=listed,
+            listed=model_eos,
         )
     return t("the loop went on after the eos token {eos!r} (id {eos_id}): stop right after any id in {listed}.",
-             eos=eos, eos_id=eos_id, listed=listed)
+             eos=eos, eos_id=eos_id, listed=model_eos)
 
 
 def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
@@ -354,7 +357,7 @@ def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
                 "one forward pass per new token, each on the whole sequence so far (T, T+1, T+2, ...). Keep the "
                 "ids and append to them: re-encoding decoded text can split it into different tokens."
             )
-        fail(call + "   # positions fed to the model at each step",
+        fail(call + "   # " + t("positions fed to the model at each step"),
              f"{lengths}", t("{wanted} (prompt of {T} tokens, then one more each step)", wanted=wanted, T=T), mistake)
     return ref
 
@@ -388,8 +391,9 @@ def test_generate_do_sample_false_is_not_a_plain_argmax_loop(impl, model, tokeni
             check_greedy(impl, model, tokenizer, prompt, max_new_tokens)
             return
     fail(
-        "model.generate(do_sample=False, use_cache=False) with the checkpoint's generation config, on "
-        f"{[p for p, _ in PENALTY_CANDIDATES]}",
+        "model.generate(do_sample=False, use_cache=False)   # " + t(
+            "the checkpoint's generation config, on the prompts {prompts}",
+            prompts=listed(repr(p) for p, _ in PENALTY_CANDIDATES)),
         t("the same tokens as with repetition_penalty=1.0 on every prompt"),
         t("at least one prompt where repetition_penalty={penalty} (model.generation_config) changes the greedy text",
           penalty=model.generation_config.repetition_penalty),

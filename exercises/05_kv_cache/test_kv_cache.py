@@ -94,7 +94,7 @@ def differs(value, ref) -> str:
 def test_prefill_returns_the_last_positions_logits_and_a_filled_cache(impl, model, tokenizer, device, batch):
     ids = chat_ids(tokenizer, device) if batch == 1 else two_prompts(tokenizer, device)
     B, T, V = ids.shape[0], ids.shape[1], model.config.vocab_size
-    call = f"prefill(model, input_ids)   # input_ids: shape [{B}, {T}]"
+    call = "prefill(model, input_ids)   # " + t("input_ids: shape [{B}, {T}]", B=B, T=T)
     logits, cache = expect_logits_and_cache(
         impl.prefill(model, ids), call, B, V,
         t("the last position's scores for every sequence in the batch"),
@@ -150,8 +150,8 @@ def test_decode_step_feeds_one_position_and_grows_the_cache_by_one(impl, model, 
         no_context = model(new).logits[:, -1]
         position_zero = model(new, cache=live_cache(model, ids), position_ids=torch.zeros_like(new)).logits[:, -1]
     cache = live_cache(model, ids)
-    call = (f"decode_step(model, token_ids, cache)   # token_ids: shape [{B}, 1]; cache: the prefill of "
-            f"{T} prompt positions")
+    call = "decode_step(model, token_ids, cache)   # " + t(
+        "token_ids: shape [{B}, 1]; cache: the prefill of {T} prompt positions", B=B, T=T)
     with ForwardRecorder(model) as watch:
         result = impl.decode_step(model, new, cache)
     logits, grown = expect_logits_and_cache(
@@ -194,8 +194,8 @@ def test_decode_steps_in_a_row_match_the_full_sequence(impl, model, tokenizer, d
     with torch.no_grad():
         new = model(ids).logits[:, -1:].argmax(-1)
     for step in range(1, 4):
-        call = (f"decode_step(model, token_ids, cache)   # step {step} after a prefill of {T} positions "
-                f"(the cache held {T + step - 1})")
+        call = "decode_step(model, token_ids, cache)   # " + t(
+            "step {step} after a prefill of {T} positions (the cache held {held})", step=step, T=T, held=T + step - 1)
         ids = torch.cat([ids, new], dim=1)
         with torch.no_grad():
             full_ref = model(ids).logits[:, -1]
@@ -221,7 +221,7 @@ def generation_case(case, model, tokenizer, device, cached):
     """(input_ids, description, max_new_tokens, eos_token_id) for one named case."""
     if case.startswith("chat"):
         # The notebook's chat question: the answer ends with an eos id (<|im_end|>).
-        ids, what = chat_ids(tokenizer, device), "the notebook's chat prompt"
+        ids, what = chat_ids(tokenizer, device), t("the notebook's chat prompt")
         eos = eos_ids(model) if case == "chat_eos_list" else eos_ids(model)[0]
         return ids, what, (8 if cached else 6), eos
     ids, what = text_ids(tokenizer, PENALTY_PROMPT, device), repr(PENALTY_PROMPT)
@@ -313,7 +313,8 @@ def check_generation(fn, name, cached, case, model, tokenizer, device):
     ref = live_generate(model, ids, max_new_tokens, eos, use_cache=cached)
     reference = (f"model.generate(input_ids, do_sample=False, repetition_penalty=1.0, use_cache={cached}, "
                  f"max_new_tokens={max_new_tokens}, eos_token_id={eos!r})")
-    call = f"{name}(model, input_ids, {max_new_tokens}, eos_token_id={eos!r})   # input_ids: {what}, shape [1, {T}]"
+    call = f"{name}(model, input_ids, {max_new_tokens}, eos_token_id={eos!r})   # " + t(
+        "input_ids: {what}, shape [1, {T}]", what=what, T=T)
     with ForwardRecorder(model) as watch:
         out = fn(model, ids, max_new_tokens, eos_token_id=eos)
     out = expect_tensor(out, call, t("a tensor of new ids, shape [1, {n}]", n=len(ref)),
@@ -381,7 +382,8 @@ def kind(run: list, T: int) -> str:
 def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, device):
     ids = text_ids(tokenizer, PENALTY_PROMPT, device)
     T, n = ids.shape[1], 4
-    call = f"time_generation(model, input_ids, {n})   # input_ids: {PENALTY_PROMPT!r}, shape [1, {T}]"
+    call = f"time_generation(model, input_ids, {n})   # " + t("input_ids: {what}, shape [1, {T}]",
+                                                                what=repr(PENALTY_PROMPT), T=T)
     with ForwardRecorder(model) as watch:
         result = impl.time_generation(model, ids, n)
     keys = ("cached_s", "uncached_s", "speedup")
