@@ -70,6 +70,17 @@ def pytest_collection_modifyitems(config, items):
         if not is_graded(item):
             continue
         item.add_marker(pytest.mark.graded)
+    items[:] = sorted(items, key=_course_order)  # stable: tests of one function keep their file order
+
+
+def _course_order(item) -> tuple:
+    """Graded tests run exercise by exercise, in the order of each exercise's functions (so a test of
+    several functions runs after the tests of the pieces it uses); other tests keep their place."""
+    exercise = manifest.for_test_file(item.path) if is_graded(item) else None
+    if exercise is None:
+        return (0, "", 0)
+    task = task_of(item)
+    return (1, exercise.id, exercise.functions.index(task) if task in exercise.functions else len(exercise.functions))
 
 
 def _set_time_limits(items, standin: bool) -> None:

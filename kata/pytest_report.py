@@ -42,8 +42,8 @@ def pytest_runtest_makereport(item, call):
         friendly, explanation = _learner_facing(item, call.excinfo)
         if friendly:
             report.longrepr = friendly
-        cause = _failed_piece(item)
-        if cause is not None and not explanation.startswith(("hang:", "todo:")):
+        cause = _failed_piece(item) if call.when == "call" else None  # a setup failure (the file) is its own
+        if cause is not None and not explanation.startswith(("hang:", "todo:")) and explanation != cause.explanation:
             # A test of several functions together fails because one of them does: say that, and
             # count it as that function's mistake, explained once.
             report.longrepr = t("this test uses `{task}`, which fails its own test above ({label}): fix `{task}` first; "
@@ -73,10 +73,11 @@ def pytest_runtest_makereport(item, call):
 
 def _failed_piece(item) -> grading.TestResult | None:
     """The first failed test of a function that this test uses (marker ``uses``), if any ran."""
-    marker = item.get_closest_marker("uses")
-    if marker is None:
+    marker, task = item.get_closest_marker("uses"), item.get_closest_marker("task")
+    named = [*(marker.args if marker else ()), *((task.kwargs.get("uses") or ()) if task else ())]
+    uses = [name for name in named if name != task_of(item)]
+    if not uses:
         return None
-    uses = [task for task in marker.args if task != task_of(item)]
     same_exercise = Path(item.path).parent.name
     return next((r for r in state_of(item.config).results
                  if not r.passed and r.task in uses and r.exercise == same_exercise), None)

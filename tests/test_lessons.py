@@ -79,3 +79,15 @@ def test_the_tour_hands_out_no_line_of_any_solution():
     text = normalised("\n".join(code for _, code in tour.STEPS))
     found = [f"{e.id}: {line}" for e in EXERCISES for line in solution_lines(e) if line in text]
     assert not found, "the tour notebook shows solution lines:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
+def test_every_command_a_lesson_gives_selects_graded_tests(exercise):
+    """`pytest exercises/NN --task NAME` in a lesson names a function of that exercise (a `-k` that
+    matches no test name would select nothing, and read as a pass)."""
+    for path in (exercise.folder() / "README.md", exercise.folder() / "README.zh.md"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"pytest exercises/\S+ -k ", text), f"{path.name}: use --task NAME, not -k"
+        for folder, task in re.findall(r"pytest (exercises/\d\d_\w+) --task (\w+)", text):
+            assert folder == f"exercises/{exercise.id}", f"{path.name} grades {folder} from {exercise.id}'s lesson"
+            assert task in exercise.functions, f"{path.name}: --task {task} is not a function of {exercise.id}"

@@ -131,7 +131,7 @@ def test_argmax_token_on_the_models_logits(impl, model, tokenizer):
 # --- task 2: next_token ------------------------------------------------------------------------
 
 
-@pytest.mark.task("next_token")
+@pytest.mark.task("next_token", uses=("argmax_token",))
 @pytest.mark.parametrize("which", ["france", "chinese", "chat"])
 def test_next_token_is_the_models_most_likely_token_as_text(impl, model, tokenizer, which):
     prompt = {"france": FRANCE, "chinese": NOTEBOOK_QUESTION, "chat": chat_prompt(tokenizer)}[which]
@@ -362,7 +362,7 @@ def check_greedy(impl, model, tokenizer, prompt, max_new_tokens):
     return ref
 
 
-@pytest.mark.task("greedy_generate")
+@pytest.mark.task("greedy_generate", uses=("argmax_token",))
 @pytest.mark.parametrize(
     "which,max_new_tokens",
     [("chat", 8), ("france", None), ("france", 4), ("typo", 1)],
@@ -380,7 +380,7 @@ def past_eos_budget(model, tokenizer, prompt) -> int:
     return len(ref) + 3 if ref and ref[-1] in eos_ids(model) else 13
 
 
-@pytest.mark.task("greedy_generate")
+@pytest.mark.task("greedy_generate", uses=("argmax_token",))
 def test_generate_do_sample_false_is_not_a_plain_argmax_loop(impl, model, tokenizer):
     """The lesson's point, shown on this model: with the checkpoint's own generation config
     (repetition_penalty 1.1 on Qwen2.5), model.generate(do_sample=False) is not a plain argmax

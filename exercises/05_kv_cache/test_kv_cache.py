@@ -338,7 +338,7 @@ CACHED_CASES = ["chat_eos_list", "chat_eos_int", "no_eos", "picked_eos_int", "pi
 UNCACHED_CASES = ["chat_eos_list", "no_eos", "picked_eos_int", "picked_eos_second"]
 
 
-@pytest.mark.task("generate_cached")
+@pytest.mark.task("generate_cached", uses=("prefill", "decode_step"))
 @pytest.mark.parametrize("case", CACHED_CASES)
 def test_generate_cached_equals_generate_at_one_position_per_step(impl, model, tokenizer, device, case):
     check_generation(impl.generate_cached, "generate_cached", True, case, model, tokenizer, device)
@@ -378,7 +378,7 @@ def kind(run: list, T: int) -> str:
     return "other"
 
 
-@pytest.mark.task("time_generation")
+@pytest.mark.task("time_generation", uses=("generate_cached", "generate_uncached"))
 def test_time_generation_measures_both_loops_properly(impl, model, tokenizer, device):
     ids = text_ids(tokenizer, PENALTY_PROMPT, device)
     T, n = ids.shape[1], 4

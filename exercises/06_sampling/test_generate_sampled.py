@@ -21,6 +21,9 @@ from kata.i18n import t
 from kata.probes import ForwardRecorder, divergence, eos_ids, first_difference, short_list
 from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
 
+# The functions generate_sampled is built from: when one fails its own test, its failure explains this one's.
+PIECES = ("apply_temperature", "top_k_filter", "top_p_filter", "apply_repetition_penalty", "sample_next")
+
 # The sampling options Qwen2.5's generation_config sets.
 OPTIONS = ("temperature", "top_k", "top_p", "repetition_penalty")
 GENERATE_ORDER = ("repetition_penalty", "temperature", "top_k", "top_p")  # the order generate applies them in
@@ -196,14 +199,14 @@ def check_sampled(impl, model, tokenizer, which, seed, options, n=10, eos=None):
                "sequence again."))
 
 
-@pytest.mark.task("generate_sampled")
+@pytest.mark.task("generate_sampled", uses=PIECES)
 @pytest.mark.parametrize("which,seed", [("penalty", 0), (EVERYDAY_PROMPTS[1], 1), ("chat", 2)])
 def test_generate_sampled_reproduces_the_checkpoints_default_sampling(impl, model, tokenizer, which, seed):
     """All options None: Qwen2.5's generation_config (temperature 0.7, top-k 20, top-p 0.8, penalty 1.1)."""
     check_sampled(impl, model, tokenizer, which, seed, {})
 
 
-@pytest.mark.task("generate_sampled")
+@pytest.mark.task("generate_sampled", uses=PIECES)
 @pytest.mark.parametrize("options", [{"temperature": 1.3, "top_k": 5}, {"top_p": 0.5}, {"repetition_penalty": 1.0},
                                      {"temperature": 1.5, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.3}],
                          ids=["temperature_top_k", "top_p", "no_penalty", "all_four"])
@@ -211,7 +214,7 @@ def test_generate_sampled_with_options_equals_generate(impl, model, tokenizer, o
     check_sampled(impl, model, tokenizer, "penalty", 3, options)
 
 
-@pytest.mark.task("generate_sampled")
+@pytest.mark.task("generate_sampled", uses=PIECES)
 @pytest.mark.parametrize("case", ["picked_eos_int", "picked_eos_second", "chat_model_eos_list"])
 def test_generate_sampled_stops_right_after_eos(impl, model, tokenizer, case):
     if case == "chat_model_eos_list":  # the model's own eos list (Qwen: <|im_end|>, <|endoftext|>)
@@ -228,7 +231,7 @@ def test_generate_sampled_stops_right_after_eos(impl, model, tokenizer, case):
     check_sampled(impl, model, tokenizer, "penalty", 5, {}, eos=[never, free[k]])
 
 
-@pytest.mark.task("generate_sampled")
+@pytest.mark.task("generate_sampled", uses=PIECES)
 @pytest.mark.parametrize("which,seed,options", [
     (EVERYDAY_PROMPTS[0], 6, {"repetition_penalty": 1.3}),
     (SPREAD_PROMPT, 7, {"temperature": 1.5, "top_k": 40, "top_p": 0.95, "repetition_penalty": 1.3}),

@@ -30,6 +30,9 @@ from kata.probes import (
     token_text,
 )
 
+# The functions generate_batch is built from: when one fails its own test, its failure explains this one's.
+PIECES = ("pad_batch", "position_ids_from_mask", "batched_last_logits")
+
 # Room for one row to end at its eos and be fed padding while others go on, and for a position
 # off by one to change a token (on the stand-in it shows at new token 5).
 NEW_TOKENS = 8
@@ -288,7 +291,7 @@ def batch_scores(model32, case, k) -> torch.Tensor:
         return model32(input_ids=ids, attention_mask=mask, position_ids=mask_positions(mask)).logits[:, -1].float()
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_equals_generate_on_the_same_padded_batch(impl, model32, tokenizer, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)
@@ -306,7 +309,7 @@ def test_generate_batch_equals_generate_on_the_same_padded_batch(impl, model32, 
                    reference=reference), why)
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_runs_one_forward_pass_per_step_for_the_whole_batch(impl, model32, tokenizer, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)
@@ -334,7 +337,7 @@ def test_generate_batch_runs_one_forward_pass_per_step_for_the_whole_batch(impl,
            shapes=short_list(expected)), mistake)
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_gives_every_pass_the_attention_mask_of_all_it_attends_to(impl, model32, tokenizer, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)
@@ -355,7 +358,7 @@ def test_generate_batch_gives_every_pass_the_attention_mask_of_all_it_attends_to
                    "every step."))
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_numbers_each_row_from_its_first_real_token(impl, model32, tokenizer, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)
@@ -364,7 +367,7 @@ def test_generate_batch_numbers_each_row_from_its_first_real_token(impl, model32
         fail(gen_call(case), gave, t("{generate}, as model.generate numbers it", generate=generate), why)
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_feeds_finished_rows_padding_and_their_text_stops(impl, model32, tokenizer, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)
@@ -396,7 +399,7 @@ def test_generate_batch_feeds_finished_rows_padding_and_their_text_stops(impl, m
                    "is left out of the text (skip_special_tokens=True)."))
 
 
-@pytest.mark.task("generate_batch")
+@pytest.mark.task("generate_batch", uses=PIECES)
 def test_generate_batch_matches_each_prompt_generated_alone(impl, model32, tokenizer, device, gen_case):
     case = gen_case
     run = learner_run(impl, model32, tokenizer, case)

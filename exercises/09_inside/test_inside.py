@@ -27,6 +27,9 @@ from kata.locate import Roles, layer_modules, layer_parts, locate_forward, locat
 from kata.texts import TYPO_PROMPT
 from kata.tolerance import listed, mismatch, same_argmax, verdict, within
 
+# The functions forward is built from: when one fails its own test, its failure explains forward's.
+PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "mlp", "attention", "decoder_layer")
+
 # Your functions. decoder_layer() and forward() are traced through their calls to them (watch_calls.Traced),
 # and ROLES says which computes what, for kata.locate to find the first place that differs.
 PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "mlp", "attention", "decoder_layer")
@@ -332,7 +335,7 @@ def run_attention(attn, x, cos, sin):
     return attn(hidden_states=x, position_embeddings=(cos, sin), attention_mask=mask)[0]
 
 
-@pytest.mark.task("attention")
+@pytest.mark.task("attention", uses=("apply_rotary",))
 @pytest.mark.parametrize("case", ["prompt_every_layer", "float32_batch_of_two"])
 def test_attention_equals_self_attn(impl, model, tokenizer, case):
     for where, layer, parts, cos, sin, roots in layer_cases(case, model, tokenizer):
@@ -368,7 +371,7 @@ def part_hint(part, layer, parts, got, cos, sin):
     return hints()[part]
 
 
-@pytest.mark.task("decoder_layer")
+@pytest.mark.task("decoder_layer", uses=("rms_norm", "apply_rotary", "mlp", "attention"))
 @pytest.mark.parametrize("case", ["prompt_every_layer", "float32_batch_of_two"])
 def test_decoder_layer_equals_the_models_layer(impl, model, tokenizer, case):
     for where, layer, parts, cos, sin, roots in layer_cases(case, model, tokenizer):
@@ -406,7 +409,7 @@ def forward_of(impl, model, tokenizer):
     return cap, label, traced, logits
 
 
-@pytest.mark.task("forward")
+@pytest.mark.task("forward", uses=PIECES)
 def test_forward_matches_the_models_logits(impl, model, tokenizer):
     cap, label, traced, logits = forward_of(impl, model, tokenizer)
     want, dtype = cap["logits"], cap["logits"].dtype
@@ -422,7 +425,7 @@ def test_forward_matches_the_models_logits(impl, model, tokenizer):
     mismatch(label, got, want, dtype, "model(input_ids).logits", place, hint, ok, whole, returned)
 
 
-@pytest.mark.task("forward")
+@pytest.mark.task("forward", uses=PIECES)
 def test_forward_predicts_the_models_next_token(impl, model, tokenizer):
     cap, label, _, logits = forward_of(impl, model, tokenizer)
     got_id, want_id = int(logits[0, -1].argmax()), int(cap["logits"][0, -1].argmax())
