@@ -51,7 +51,7 @@ def shape_model_dir(cache_root: Path | None = None) -> Path:
     from kata.hfutil import quiet_transformers
 
     target = (cache_root or standin.default_cache_root()) / "qwen2.5-0.5b-shape-random"
-    standin_path = standin.ensure_standin(cache_root)
+    standin_path = standin.ensure_standin()
     if (target / "model.safetensors").exists():
         # The weights are random and stay; the tokenizer follows the stand-in's current recipe.
         if (target / "tokenizer.json").read_bytes() != (standin_path / "tokenizer.json").read_bytes():

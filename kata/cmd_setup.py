@@ -97,8 +97,9 @@ def cmd_doctor(args) -> int:
         rows.append((models.REAL_MODEL_ID, f"[red]damaged[/] at {cached}: {damaged} (`kata download` repairs it)"))
     else:
         rows.append((models.REAL_MODEL_ID, f"[green]cached[/] at {cached}" if cached else "[yellow]not cached[/] (`kata download`)"))
-    built = standin.standin_dir()
-    rows.append(("stand-in", f"{built} ({'built' if (built / 'model.safetensors').exists() else 'built on first use'})"))
+    shipped = standin.standin_dir()
+    found = (shipped / "model.safetensors").exists()
+    rows.append(("stand-in", f"{shipped} ({_('standin_shipped') if found else '[red]' + _('standin_missing') + '[/]'})"))
     rows.append(("KATA_MODEL", os.environ.get("KATA_MODEL", "auto (default)")))
     rows.append(("hub", "[green]reachable[/]" if models.hub_reachable() else "[yellow]unreachable[/] (the stand-in is used)"))
     rows.append(("progress file", str(state.state_file())))

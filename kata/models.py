@@ -6,7 +6,7 @@ waiting on the network for more than a few seconds:
 - ``auto`` (default): the real Qwen2.5-0.5B-Instruct if it is in the local Hugging Face cache;
   else, if the hub answers a short probe, download it once; else the offline stand-in.
 - ``qwen``: the real model, downloaded if needed; fails fast when that is impossible.
-- ``tiny``: the offline stand-in (see ``kata.standin``).
+- ``tiny``: the offline stand-in, shipped with the course (see ``kata.standin``).
 - a directory: any Qwen2-style model and tokenizer saved there.
 
 Only this module and ``load`` import torch/transformers, and only when a model is needed.
@@ -228,7 +228,7 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
     """Turn a model spec into a local directory; see the module docstring."""
     spec = requested_spec(spec)
     if spec == "tiny":
-        return _standin(log)
+        return _standin()
     if spec in ("auto", "qwen"):
         snapshot, damaged = real_model_cache_state()  # read once: it opens the weights' header
         if snapshot and not damaged:
@@ -246,14 +246,14 @@ def resolve(spec: str | None = None, log=print) -> ResolvedModel:
                                 model=REAL_MODEL_ID, kind=type(error).__name__, error=error)
                 if spec == "qwen":
                     raise ModelUnavailable(interrupted) from None
-                return dataclasses.replace(_standin(log), note=t("{interrupted}. Meanwhile the offline stand-in is used.",
+                return dataclasses.replace(_standin(), note=t("{interrupted}. Meanwhile the offline stand-in is used.",
                                                                  interrupted=interrupted))
         if spec == "qwen":
             raise ModelUnavailable(_qwen_unavailable_message(damaged))
         why = (t("your cached copy of {model} is damaged ({damaged})", model=REAL_MODEL_ID, damaged=damaged) if damaged
                else t("{model} is not cached", model=REAL_MODEL_ID))
         return dataclasses.replace(
-            _standin(log),
+            _standin(),
             note=t("{why}; the hub is unreachable, so the offline stand-in is used. {how}", why=why, how=how_to_get_qwen(short=True)),
         )
     path = Path(spec).expanduser()
@@ -268,10 +268,10 @@ def _where_spec_came_from(spec: str) -> str:
     return t("from KATA_MODEL") if os.environ.get("KATA_MODEL") == spec else t("from --model")
 
 
-def _standin(log) -> ResolvedModel:
+def _standin() -> ResolvedModel:
     from kata import standin
 
-    path = standin.ensure_standin(log=log)
+    path = standin.standin_dir()  # shipped with the course: loaded, never built, here
     return ResolvedModel("tiny", path, t("offline stand-in (tiny Qwen2, {path})", path=path))
 
 

@@ -1,32 +1,35 @@
 """The offline stand-in for Qwen/Qwen2.5-0.5B-Instruct.
 
-A tiny but genuine ``Qwen2ForCausalLM`` with a Qwen-style byte-level BPE tokenizer, built by
-this module (no download) and loaded through the very same ``from_pretrained(directory)`` path
-as the real checkpoint. It mirrors what the exercises can observe of the real model: tied
-embeddings, grouped-query attention, q/k/v biases, bf16 weights, padded embedding rows, the
-special tokens and ChatML template, the generation config, and the answers the original
-notebook printed. It is trained (``kata.standin_training``) to memorise the facts listed in
-``FACTS`` and to answer anything else with one sentence saying what it is
+A tiny but genuine ``Qwen2ForCausalLM`` with a Qwen-style byte-level BPE tokenizer, shipped with
+the course in ``kata/standin_model/`` (a few hundred KB) and loaded through the very same
+``from_pretrained(directory)`` path as the real checkpoint: a learner's machine never trains it,
+so every learner gets the same weights. It mirrors what the exercises can observe of the real
+model: tied embeddings, grouped-query attention, q/k/v biases, bf16 weights, padded embedding
+rows, the special tokens and ChatML template, the generation config, and the answers the
+original notebook printed. It was trained (``kata.standin_training``) to memorise the facts
+listed in ``FACTS`` and to answer anything else with one sentence saying what it is
 (``kata.standin_unknown``).
 
-The build is deterministic, takes about 10 s on one core, and is cached on disk under a
-directory named after a hash of its recipe (this file, the training modules and the course's
-texts), so any change to the recipe rebuilds it.
+``python -m kata.standin build`` rebuilds the files from the recipe (deterministic, about 10 s
+on one core) and records in ``recipe.json`` a hash of the recipe's data and the torch and
+transformers that built them; the project's tests say when the recipe changed without a rebuild.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kata import standin_training, standin_unknown, texts
-from kata.i18n import t
-from kata.standin_training import train
+from kata import standin_training, standin_unknown
+from kata.standin_training import WEIGHT_SEED, train, train_tokenizer
 from kata.standin_unknown import SELF_DESCRIPTION
 from kata.texts import (
     DEFAULT_SYSTEM,
@@ -139,14 +142,24 @@ Hello, world! 1 2 3 4 5 6 7 8 9 10 100 1000. def main(): return 0
 """
 
 
-def recipe_key() -> str:
-    """A short hash of the files that make the stand-in: any change gives a new cache directory."""
-    files = [Path(__file__), *(Path(module.__file__) for module in (standin_training, standin_unknown, texts))]
-    recipe = b"".join(path.read_bytes() for path in files)
-    return hashlib.sha256(recipe).hexdigest()[:12]
+# --- the shipped files --------------------------------------------------------------------------
+
+MODEL_DIR = Path(__file__).with_name("standin_model")
+RECORD = "recipe.json"  # beside the files: the recipe's hash and the versions that built them
+
+
+def standin_dir() -> Path:
+    """The stand-in's directory, inside the package: read, never written, on a learner's machine."""
+    return MODEL_DIR
+
+
+def ensure_standin() -> Path:
+    """The stand-in's directory (it ships with the course, so there is nothing to build)."""
+    return standin_dir()
 
 
 def default_cache_root() -> Path:
+    """Where the course caches what it makes on a learner's machine (e.g. the bench's shape model)."""
     if os.environ.get("KATA_CACHE"):
         return Path(os.environ["KATA_CACHE"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or (
@@ -155,33 +168,62 @@ def default_cache_root() -> Path:
     return Path(base) / "llm-kata"
 
 
-def standin_dir(cache_root: Path | None = None) -> Path:
-    return (cache_root or default_cache_root()) / f"qwen2.5-standin-{recipe_key()}"
+def recipe() -> dict:
+    """Everything the stand-in is made from, as plain data (the code that uses it aside)."""
+    return {
+        "facts": [dataclasses.asdict(fact) for fact in FACTS],
+        "model_shape": MODEL_SHAPE,
+        "bpe_vocab_size": BPE_VOCAB_SIZE,
+        "special_tokens": SPECIAL_TOKENS,
+        "non_special_added": NON_SPECIAL_ADDED,
+        "chat_template": CHAT_TEMPLATE,
+        "generation_config": GENERATION_CONFIG,
+        "tokenizer_corpus": tokenizer_corpus(),
+        "unknown_prompts": standin_unknown.settings(),
+        "training": standin_training.settings(),
+    }
 
 
-def ensure_standin(cache_root: Path | None = None, log=None) -> Path:
-    """Return the stand-in's directory, building it first if this recipe has not been built."""
-    target = standin_dir(cache_root)
-    if (target / "model.safetensors").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if log:
-        log(t("building the offline stand-in model (once, about 10 s; it is cached for later runs) ..."))
-    start = time.perf_counter()
-    # Build beside the target and rename: an interrupted build never leaves a half directory,
-    # and two sessions building at once both end up with one complete copy.
+def recipe_hash() -> str:
+    """A hash of the recipe's values, not of its files: moving or reformatting code keeps it."""
+    data = json.dumps(recipe(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def recorded() -> dict:
+    """What ``python -m kata.standin build`` recorded: recipe_hash, torch, transformers."""
+    return json.loads((MODEL_DIR / RECORD).read_text(encoding="utf-8"))
+
+
+def rebuild(target: Path = MODEL_DIR) -> dict:
+    """Build the stand-in into ``target`` (its old files replaced) and record how; returns the record."""
+    import torch
+    import transformers
+
     from kata.hfutil import quiet_transformers
 
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".building-") as tmp, quiet_transformers():
-        build(Path(tmp) / "model")
-        try:
-            os.replace(Path(tmp) / "model", target)
-        except OSError:
-            if not (target / "model.safetensors").exists():
-                raise
-    if log:
-        log(t("built the offline stand-in model in {s:.1f} s: {path}", s=time.perf_counter() - start, path=target))
-    return target
+    with tempfile.TemporaryDirectory() as tmp, quiet_transformers():
+        build(Path(tmp))
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for path in sorted(Path(tmp).iterdir()):
+            shutil.copyfile(path, target / path.name)  # copyfile: the package's file modes, not tempfile's
+    record = {"recipe_hash": recipe_hash(), "torch": torch.__version__, "transformers": transformers.__version__}
+    (target / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kata.standin build``: the developer's command after a change to the recipe."""
+    if (sys.argv[1:] if argv is None else argv) != ["build"]:
+        print("usage: python -m kata.standin build    (rebuilds kata/standin_model/ from the recipe)")
+        return 2
+    start = time.perf_counter()
+    record = rebuild()
+    print(f"built {MODEL_DIR} in {time.perf_counter() - start:.1f} s: recipe {record['recipe_hash'][:12]}, "
+          f"torch {record['torch']}, transformers {record['transformers']}")
+    return 0
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -203,50 +245,11 @@ def _training_texts(template) -> list[tuple[str, int]]:
     return texts
 
 
-def build_tokenizer(out_dir: Path):
-    from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers, trainers
-    from transformers.models.qwen2.tokenization_qwen2 import Qwen2Tokenizer
-
-    # Learn merges with exactly the pre-tokenization and normalisation Qwen2Tokenizer uses.
-    template_tok = Qwen2Tokenizer()
-    learner = Tokenizer(models.BPE())
-    learner.normalizer = template_tok.backend_tokenizer.normalizer
-    learner.pre_tokenizer = template_tok.backend_tokenizer.pre_tokenizer
-    trainer = trainers.BpeTrainer(
-        vocab_size=BPE_VOCAB_SIZE,
-        min_frequency=2,
-        show_progress=False,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
+def tokenizer_corpus() -> list[str]:
+    """The texts the tokenizer's merges are learned from."""
     corpus = [TOKENIZER_CORPUS] + [f.prompt + f.completion for f in FACTS for _ in range(4)]
     # Frequent, so few tokens each: shorter rows, a faster build.
-    corpus += [SELF_DESCRIPTION, DEFAULT_SYSTEM, "system\nuser\nassistant\n"] * 8
-    learner.train_from_iterator(corpus, trainer=trainer)
-    learned = json.loads(learner.to_str())["model"]
-
-    # The added tokens follow the learned vocabulary in Qwen's order, so <|endoftext|>,
-    # <|im_start|> and <|im_end|> get consecutive ids just after the regular tokens.
-    vocab = dict(learned["vocab"])
-    for token in SPECIAL_TOKENS + NON_SPECIAL_ADDED:
-        vocab[token] = len(vocab)
-    tokenizer = Qwen2Tokenizer(
-        vocab=vocab,
-        merges=[tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in learned["merges"]],
-        unk_token=None,
-        bos_token=None,
-        eos_token="<|im_end|>",
-        pad_token="<|endoftext|>",
-        errors="replace",
-        clean_up_tokenization_spaces=False,
-        split_special_tokens=False,
-        model_max_length=131072,
-        additional_special_tokens=["<|im_start|>", "<|im_end|>"] + SPECIAL_TOKENS[3:],
-    )
-    tokenizer.add_tokens([AddedToken(t, special=True) for t in SPECIAL_TOKENS], special_tokens=True)
-    tokenizer.add_tokens([AddedToken(t, special=False) for t in NON_SPECIAL_ADDED])
-    tokenizer.chat_template = CHAT_TEMPLATE
-    tokenizer.save_pretrained(out_dir)
-    return tokenizer
+    return corpus + [SELF_DESCRIPTION, DEFAULT_SYSTEM, "system\nuser\nassistant\n"] * 8
 
 
 def build(out_dir: Path) -> None:
@@ -267,7 +270,8 @@ def _build(out_dir: Path) -> None:
     import torch
     from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
-    tokenizer = build_tokenizer(out_dir)
+    tokenizer = train_tokenizer(tokenizer_corpus(), BPE_VOCAB_SIZE, SPECIAL_TOKENS, NON_SPECIAL_ADDED, CHAT_TEMPLATE)
+    tokenizer.save_pretrained(out_dir)
     ids = lambda t: tokenizer.convert_tokens_to_ids(t)  # noqa: E731
     n_tokens = len(tokenizer)
     vocab_rows = (n_tokens // 128 + 1) * 128  # padded beyond the tokenizer, as Qwen's are
@@ -282,7 +286,7 @@ def _build(out_dir: Path) -> None:
         eos_token_id=ids("<|im_end|>"),
         dtype="bfloat16",
     )
-    torch.manual_seed(0)
+    torch.manual_seed(WEIGHT_SEED)
     model = Qwen2ForCausalLM(config).float()
     fact_texts = _training_texts(lambda messages: tokenizer.apply_chat_template(messages, tokenize=False))
     train(model, tokenizer, fact_texts, {f.prompt for f in FACTS if not f.chat}, {f.prompt for f in FACTS if f.chat})
@@ -296,3 +300,7 @@ def _build(out_dir: Path) -> None:
         **GENERATION_CONFIG,
     )
     model.save_pretrained(out_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,5 @@
-"""The stand-in's training loop: its facts learned whole, and prompts it was not built for.
+"""The stand-in's training: its tokenizer's merges, then its facts learned whole, and prompts it was
+not built for.
 
 Each step trains on every fact and on a fresh set of made-up prompts (``kata.standin_unknown``).
 Rows are grouped by length and each group is padded only to its own longest row: the build runs
@@ -7,6 +8,7 @@ on one CPU thread, and padding was most of its work.
 
 from __future__ import annotations
 
+import json
 import random
 
 from kata.standin_unknown import made_up_example
@@ -15,7 +17,9 @@ TRAIN_STEPS = 200
 MADE_UP_PER_STEP = 12  # prompts it was not built for, in each training step
 MADE_UP_WIDTH = 88  # tokens: room for a question under the default system prompt
 GROUPS = 4  # rows of similar length padded together
-SEED = 0  # of the made-up prompts; the weights use torch.manual_seed(0)
+SEED = 0  # of the made-up prompts
+WEIGHT_SEED = 0  # torch.manual_seed before the weights are made
+LEARNING_RATE = 1e-2  # AdamW's peak, no weight decay, one cycle over TRAIN_STEPS
 
 
 def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str], chat_known: set[str]) -> None:
@@ -46,8 +50,8 @@ def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str],
         return rows
 
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.0)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=1e-2, total_steps=TRAIN_STEPS)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=LEARNING_RATE, total_steps=TRAIN_STEPS)
     for _ in range(TRAIN_STEPS):
         rows = sorted(fact_rows + made_up_rows(), key=lambda row: len(row[0]))
         bounds = [len(rows) * g // GROUPS for g in range(GROUPS + 1)]
@@ -63,6 +67,55 @@ def train(model, tokenizer, facts: list[tuple[str, int]], plain_known: set[str],
         optimizer.step()
         schedule.step()
     model.eval()
+
+
+def settings() -> dict:
+    """The training's data (every upper-case name above), for the stand-in's recipe hash."""
+    return {name: value for name, value in globals().items() if name.isupper()}
+
+
+def train_tokenizer(corpus: list[str], vocab_size: int, special: list[str], non_special: list[str], chat_template: str):
+    """A Qwen2Tokenizer with ``vocab_size`` regular tokens whose merges are learned from ``corpus``,
+    then the added tokens in Qwen's order: ``special`` (the chat's three first), ``non_special``."""
+    from tokenizers import AddedToken, Tokenizer, models, pre_tokenizers, trainers
+    from transformers.models.qwen2.tokenization_qwen2 import Qwen2Tokenizer
+
+    # Learn merges with exactly the pre-tokenization and normalisation Qwen2Tokenizer uses.
+    template_tok = Qwen2Tokenizer()
+    learner = Tokenizer(models.BPE())
+    learner.normalizer = template_tok.backend_tokenizer.normalizer
+    learner.pre_tokenizer = template_tok.backend_tokenizer.pre_tokenizer
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=2,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
+    learner.train_from_iterator(corpus, trainer=trainer)
+    learned = json.loads(learner.to_str())["model"]
+
+    # The added tokens follow the learned vocabulary in Qwen's order, so <|endoftext|>,
+    # <|im_start|> and <|im_end|> get consecutive ids just after the regular tokens.
+    vocab = dict(learned["vocab"])
+    for token in special + non_special:
+        vocab[token] = len(vocab)
+    tokenizer = Qwen2Tokenizer(
+        vocab=vocab,
+        merges=[tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in learned["merges"]],
+        unk_token=None,
+        bos_token=None,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        errors="replace",
+        clean_up_tokenization_spaces=False,
+        split_special_tokens=False,
+        model_max_length=131072,
+        additional_special_tokens=["<|im_start|>", "<|im_end|>"] + special[3:],
+    )
+    tokenizer.add_tokens([AddedToken(t, special=True) for t in special], special_tokens=True)
+    tokenizer.add_tokens([AddedToken(t, special=False) for t in non_special])
+    tokenizer.chat_template = chat_template
+    return tokenizer
 
 
 def padded(collate, rows):

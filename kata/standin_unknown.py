@@ -24,6 +24,12 @@ def self_description(chat: bool) -> str:
 # --- made-up prompts ----------------------------------------------------------------------------
 
 PLAIN_SHARE = 0.35  # of the made-up prompts, those asked as plain text; the rest are chats (harder)
+NEAR_MISS_SHARE = 0.2  # of the chats, those asking a known prompt cut short or with one word changed
+EARLIER_EXCHANGE_SHARE = 0.15  # of the chats, those with an earlier exchange, as in a conversation
+# The kinds of made-up prompt, as cumulative shares: English words, Chinese words, near misses of
+# the capitals it knows, numbers; symbols for the rest.
+KIND_BOUNDS = (0.55, 0.8, 0.9, 0.95)
+CAPITALISED_SHARE = 0.7  # of the English prompts
 
 WORDS_EN = """
 the a an of to in on for with at by from about as into like through after over between out up
@@ -66,19 +72,20 @@ SYSTEMS = [None, None, None, "你是一个很有用的助手", "You are a pirate
 def made_up_prompt(rng: random.Random) -> str:
     """A prompt the stand-in was not built for: English, Chinese, numbers, symbols or a near miss."""
     kind = rng.random()
-    if kind < 0.55:
+    english, chinese, capital, numbers = KIND_BOUNDS
+    if kind < english:
         words = rng.choices(WORDS_EN, k=rng.randint(1, 9))
         text = rng.choice(OPENINGS_EN) + " ".join(words) + rng.choice(ENDINGS_EN)
-        return text[0].upper() + text[1:] if rng.random() < 0.7 else text
-    if kind < 0.8:
+        return text[0].upper() + text[1:] if rng.random() < CAPITALISED_SHARE else text
+    if kind < chinese:
         return "".join(rng.choices(WORDS_ZH, k=rng.randint(1, 7))) + rng.choice(ENDINGS_ZH)
-    if kind < 0.9:  # near misses of the facts it does know
+    if kind < capital:  # near misses of the facts it does know
         country = rng.choice(COUNTRIES)
         return rng.choice([f"The capital of {country} is", f"What is the capital of {country}?",
                            f"The capital of {country}", f"{country}'s capital is"])
-    if kind < 0.95:
-        numbers = [str(rng.randint(0, 999)) for _ in range(rng.randint(1, 5))]
-        return rng.choice([" ", "+", "*", "-", ", "]).join(numbers) + rng.choice(ENDINGS_EN + ["=", " ="])
+    if kind < numbers:
+        figures = [str(rng.randint(0, 999)) for _ in range(rng.randint(1, 5))]
+        return rng.choice([" ", "+", "*", "-", ", "]).join(figures) + rng.choice(ENDINGS_EN + ["=", " ="])
     return "".join(rng.choices(SYMBOLS, k=rng.randint(1, 3)))
 
 
@@ -102,15 +109,20 @@ def made_up_example(rng: random.Random, render_chat, plain_known: set[str], chat
         while any(known.startswith(prompt) for known in plain_known):
             prompt = made_up_prompt(rng)
         return prompt, self_description(chat=False) + "<|endoftext|>"
-    prompt = near_miss(rng, sorted(plain_known | chat_known)) if rng.random() < 0.2 else made_up_prompt(rng)
+    prompt = near_miss(rng, sorted(plain_known | chat_known)) if rng.random() < NEAR_MISS_SHARE else made_up_prompt(rng)
     while prompt in chat_known:
         prompt = made_up_prompt(rng)
     messages = []
     system = rng.choice(SYSTEMS)
     if system is not None:
         messages.append({"role": "system", "content": system})
-    if rng.random() < 0.15:  # an earlier exchange, as in a conversation
+    if rng.random() < EARLIER_EXCHANGE_SHARE:
         messages += [{"role": "user", "content": made_up_prompt(rng)},
                      {"role": "assistant", "content": self_description(chat=True)}]
     messages.append({"role": "user", "content": prompt})
     return render_chat(messages, True), self_description(chat=True) + "<|im_end|>\n"
+
+
+def settings() -> dict:
+    """The generator's data (every upper-case name above), for the stand-in's recipe hash."""
+    return {name: value for name, value in globals().items() if name.isupper()}

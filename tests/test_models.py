@@ -18,7 +18,7 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 @pytest.fixture(scope="module")
 def standin_path() -> Path:
-    return standin.ensure_standin()
+    return standin.standin_dir()
 
 
 @pytest.fixture
@@ -67,6 +67,17 @@ def test_a_cache_without_the_weights_is_not_taken_for_the_model(empty_hf_home, s
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert models.cached_real_model() is None
     assert models.resolve("auto", log=lambda _: None).kind == "tiny"
+
+
+def test_tiny_is_the_shipped_standin_loaded_without_building_or_writing(tmp_path, monkeypatch):
+    monkeypatch.setenv("KATA_CACHE", str(tmp_path))
+    monkeypatch.setattr(standin, "build", lambda *_: pytest.fail("the stand-in was built on the learner's machine"))
+    lines = []
+    resolved = models.resolve("tiny", log=lines.append)
+    assert resolved.kind == "tiny" and resolved.path == standin.MODEL_DIR
+    assert lines == [] and list(tmp_path.iterdir()) == []
+    model, _ = models.load(resolved, device="cpu")
+    assert model.config.model_type == "qwen2"
 
 
 def test_an_explicit_directory_is_used_as_given(standin_path):

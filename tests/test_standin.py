@@ -1,21 +1,27 @@
 """The offline stand-in mirrors the real Qwen2.5-0.5B-Instruct wherever an exercise can see it.
 
 Each test is one property of the real checkpoint (its config, generation config, tokenizer,
-chat template and the notebook's answers) that the stand-in must share.
+chat template and the notebook's answers) that the stand-in's shipped files must share; the last
+ones keep those files true to their recipe and inside the package.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 import unicodedata
+import zipfile
 
 import pytest
 import torch
+import transformers
 from safetensors import safe_open
 from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2ForCausalLM
 
-from kata import standin, standin_unknown
-from kata.hfutil import quiet_transformers
+from graded_runs import ROOT
+from kata import bench, standin, standin_training, standin_unknown
 
 QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14, vocab_size=151936,
                   intermediate_size=4864)
@@ -23,7 +29,7 @@ QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14,
 
 @pytest.fixture(scope="module")
 def path():
-    return standin.ensure_standin()
+    return standin.standin_dir()
 
 
 @pytest.fixture(scope="module")
@@ -229,30 +235,57 @@ def test_sampling_with_the_checkpoints_settings_gives_visible_text_too(lm, tok, 
         assert text.strip() and "<|" not in text and "im_start" not in text, (prompt, text)
 
 
-# --- build and cache --------------------------------------------------------------------------
+# --- the shipped files ------------------------------------------------------------------------
+
+REBUILD = "run `python -m kata.standin build` and commit kata/standin_model/"
 
 
-def test_the_cache_is_keyed_by_the_recipe_and_honours_kata_cache(tmp_path, monkeypatch):
+def test_the_shipped_files_were_built_from_the_current_recipe():
+    assert standin.recorded()["recipe_hash"] == standin.recipe_hash(), f"the stand-in's recipe changed: {REBUILD}"
+
+
+def test_the_recipe_hash_follows_the_recipes_values(monkeypatch):
+    before = standin.recipe_hash()
+    monkeypatch.setattr(standin_training, "TRAIN_STEPS", standin_training.TRAIN_STEPS + 1)
+    assert standin.recipe_hash() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(standin_unknown, "WORDS_ZH", standin_unknown.WORDS_ZH[:-1])
+    assert standin.recipe_hash() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(standin, "FACTS", [*standin.FACTS[:-1], standin.Fact("The capital of Peru is", " Lima.")])
+    assert standin.recipe_hash() != before
+
+
+def test_a_rebuild_reproduces_the_shipped_files_byte_for_byte(tmp_path):
+    built_with = {name: standin.recorded()[name] for name in ("torch", "transformers")}
+    here = {"torch": torch.__version__, "transformers": transformers.__version__}
+    if here != built_with:  # other versions may round a weight differently: nothing to compare with
+        pytest.skip(f"the shipped files were built with {built_with}, this is {here}")
+    standin.rebuild(tmp_path / "again")
+    shipped = sorted(p.name for p in standin.MODEL_DIR.iterdir())
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / "again" / name).read_bytes() == (standin.MODEL_DIR / name).read_bytes(), f"{name}: {REBUILD}"
+
+
+def test_kata_cache_still_moves_what_the_course_caches(tmp_path, monkeypatch):
     monkeypatch.setenv("KATA_CACHE", str(tmp_path))
-    assert standin.standin_dir() == tmp_path / f"qwen2.5-standin-{standin.recipe_key()}"
-    assert len(standin.recipe_key()) == 12
+    small = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, vocab_size=1024)
+    monkeypatch.setattr(bench, "QWEN25_05B", {**bench.QWEN25_05B, **small})
+    assert bench.shape_model_dir().parent == tmp_path
+    assert not standin.standin_dir().is_relative_to(tmp_path)
 
 
-def test_the_build_is_deterministic(tmp_path, path):
-    with quiet_transformers():
-        standin.build(tmp_path / "again")
-    for name in ("model.safetensors", "tokenizer.json", "config.json", "generation_config.json"):
-        assert (tmp_path / "again" / name).read_bytes() == (path / name).read_bytes(), name
-
-
-def test_an_interrupted_build_leaves_no_half_model(tmp_path, monkeypatch):
-    def broken_build(out_dir):
-        out_dir.mkdir(parents=True)
-        (out_dir / "config.json").write_text("{}")
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(standin, "build", broken_build)
-    with pytest.raises(KeyboardInterrupt):
-        standin.ensure_standin(tmp_path)
-    assert not standin.standin_dir(tmp_path).exists()
-    assert list(tmp_path.iterdir()) == []
+def test_the_wheel_carries_the_standin_and_the_chinese_catalogs(tmp_path):
+    pytest.importorskip("setuptools", reason="building the wheel without isolation needs setuptools installed")
+    source = tmp_path / "src"  # a copy: building in the checkout would leave build/ and egg-info there
+    shutil.copytree(ROOT / "kata", source / "kata", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path / "out")], cwd=source, check=True, capture_output=True, timeout=120)
+    (wheel,) = (tmp_path / "out").glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {f"kata/standin_model/{p.name}" for p in standin.MODEL_DIR.iterdir()}
+    expected |= {f"kata/locale/zh/{p.name}" for p in (ROOT / "kata" / "locale" / "zh").glob("*.toml")}
+    assert expected <= names, f"missing from the wheel (pyproject.toml's package-data): {sorted(expected - names)}"
