@@ -2,15 +2,17 @@
 
     kata                     list the exercises and your progress (same as `kata list`)
     kata check [EX]          grade an exercise (default: the first one not done)
+    kata check --solutions   grade the whole course against the reference solutions (instructors)
     kata watch [EX]          re-check every time you save, move on when it passes
     kata hint EX             the next hint for the function you are stuck on
-    kata solution EX         the reference solution, once your exercise passes
+    kata solution EX         the reference solution, once your exercise passes (--apply copies it in)
     kata reset EX            restore the original file (yours is backed up first)
     kata restore EX          bring back the file the last reset backed up
     kata notebook EX         write a Jupyter notebook for the exercise (grade it with check --notebook)
     kata download            fetch the real model into the Hugging Face cache
     kata doctor              what this machine has: versions, devices, caches, network
     kata bench               time the 05_kv_cache loops against model.generate
+    kata dev new|check|verify   for instructors: add an exercise, check it in seconds, prove it
 
 EX may be written 3, 03, 03_logits or logits. Commands that do not run a model never import
 torch, so they answer at once.
@@ -27,6 +29,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from kata.cmd_check import cmd_check, cmd_notebook
+from kata.cmd_dev import cmd_dev, dev_arguments
 from kata.cmd_files import cmd_hint, cmd_list, cmd_reset, cmd_restore, cmd_solution
 from kata.cmd_setup import cmd_bench, cmd_doctor, cmd_download
 from kata.cmd_watch import cmd_watch
@@ -48,10 +51,12 @@ def parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, parents=[common])
 
-    command("list", "the exercises and your progress")
+    command("list", "the exercises and your progress").add_argument(
+        "--json", action="store_true", help="the progress as JSON, for programs")
     c = command("check", "grade an exercise")
-    c.add_argument("exercise", nargs="?", help="default: the first exercise not done")
-    c.add_argument("--solutions", action="store_true", help="grade the reference solution (instructors)")
+    c.add_argument("exercise", nargs="?", help="default: the first exercise not done (with --solutions: all of them)")
+    c.add_argument("--solutions", action="store_true",
+                   help="grade the reference solution; with no exercise, the whole course, then a summary (instructors)")
     c.add_argument("--model", help="auto, qwen, tiny or a model directory (default: KATA_MODEL or auto)")
     c.add_argument("--notebook", help="grade the kata:solution cells of this notebook instead of the .py file")
     c.add_argument("--all", action="store_true", help="explain every failure in full")
@@ -71,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
     s = command("solution", "the reference solution, once your exercise passes")
     s.add_argument("exercise", nargs="?", help="default: the first exercise not done")
     s.add_argument("--force", action="store_true", help="show it anyway (instructors)")
+    s.add_argument("--apply", action="store_true",
+                   help="copy it over your file, saved first as reset does (`kata restore EX` undoes it)")
     r = command("reset", "restore the original file, backing yours up")
     r.add_argument("exercise")
     r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -87,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--repeats", type=int, default=3, help="timed runs per measurement; the median is kept")
     b.add_argument("--plot", help="write a PNG of time against new tokens")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    dev_arguments(command("dev", "for instructors: new, check and verify an exercise"))
     return p
 
 
@@ -94,6 +102,7 @@ COMMANDS = {
     None: cmd_list, "list": cmd_list, "check": cmd_check, "watch": cmd_watch, "hint": cmd_hint,
     "solution": cmd_solution, "reset": cmd_reset, "restore": cmd_restore, "notebook": cmd_notebook,
     "bench": cmd_bench, "download": cmd_download, "doctor": cmd_doctor,
+    "dev": cmd_dev,
 }
 
 

@@ -1,16 +1,20 @@
-"""`kata check` and `kata notebook`: grade an exercise (a file or a notebook's cells) and record it."""
+"""`kata check` and `kata notebook`: grade an exercise (a file or a notebook's cells) and record it;
+grade the whole course against the reference solutions."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 from rich.markup import escape
+from rich.table import Table
 
-from kata import grading, pristine, state
+from kata import grading, manifest, pristine, state
 from kata.adapters import relative
 from kata.errors import KataError
+from kata.i18n import listed
 from kata.manifest import Exercise
 from kata.ui import _, console, find_exercise, show_results, title_of
 
@@ -39,6 +43,13 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
 
     True or False: passed or not; None: ``cancel`` was set before the grading finished.
     """
+    return checked(exercise, solutions, model, impl_file, worker, show_all, cancel, shown_as, record)[0]
+
+
+def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,
+            cancel: threading.Event | None = None, shown_as: str | None = None,
+            record: bool = True) -> tuple[bool | None, grading.Report | None]:
+    """``check``, and the report it showed (None: cancelled)."""
     what = _("what_solutions") if solutions else _("what_exercises")
     if impl_file:
         what = shown_as or relative(Path(impl_file))
@@ -50,11 +61,11 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
     if report is None and not (cancel and cancel.is_set()):
         report = run_graded(exercise, solutions, model, impl_file, cancel)
     if cancel and cancel.is_set():
-        return None
+        return None, None
     if not report.results:
         console.print(f"[red]{_('no_results')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
-        return False
+        return False, report
     mistakes = show_results(report, exercise.functions, show_all)
     if mistakes > 1:
         console.print(f"[yellow]{_('distinct_mistakes', n=mistakes)}[/]")
@@ -69,15 +80,43 @@ def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worke
     else:
         console.print(f"[red bold]{_('failed', id=exercise.id, passed=passed, total=total)}[/]")
         console.print(_("stuck", lesson=relative(exercise.lesson_in(_.lang)), id=exercise.id))
-    return all_passed
+    return all_passed, report
+
+
+def check_course(model=None, show_all=False) -> int:
+    """Every exercise against the reference solutions, one after another, then a summary table;
+    0 only if all pass. Nothing is recorded: the solutions are not the learner's progress."""
+    rows, failed = [], []
+    for exercise in manifest.exercises():
+        start = time.monotonic()
+        passed, report = checked(exercise, solutions=True, model=model, show_all=show_all, record=False)
+        seconds = time.monotonic() - start
+        results = report.results if report else []
+        rows.append((exercise.id, f"{sum(r.passed for r in results)}/{len(results)}", f"{seconds:.1f}", passed))
+        if not passed:
+            failed.append(exercise.id)
+        console.print()
+    table = Table(title=_("course_title"), title_justify="left", show_edge=False)
+    for column in ("col_exercise", "col_passed", "col_seconds"):
+        table.add_column(_(column), justify="left" if column == "col_exercise" else "right")
+    for exercise_id, count, seconds, passed in rows:
+        table.add_row(exercise_id, f"[{'green' if passed else 'red'}]{count}[/]", seconds)
+    console.print(table)
+    if failed:
+        console.print(f"[red bold]{_('course_failed', n=len(failed), total=len(rows), ids=listed(failed))}[/]")
+        return 1
+    console.print(f"[green bold]{_('course_passed', total=len(rows))}[/]")
+    return 0
 
 
 def cmd_check(args) -> int:
-    exercise = find_exercise(args.exercise)
     impl_file, shown_as, counts = None, None, True
     chosen = os.environ.get("KATA_IMPL_FILE")  # the same variable pytest honours: grade that file, and say so
     if chosen and (args.notebook or args.solutions):
         raise KataError(_("impl_file_conflict", file=chosen, other="--notebook" if args.notebook else "--solutions"))
+    if args.solutions and args.exercise is None and not args.notebook:
+        return check_course(args.model, args.all)  # the reference has no "first not done": grade them all
+    exercise = find_exercise(args.exercise)
     if args.notebook:
         from kata import notebooks
 

@@ -1,4 +1,4 @@
-"""`kata list`, `hint`, `solution` and `reset`: progress, help, and the learner's files."""
+"""`kata list`, `hint`, `solution`, `reset` and `restore`: progress, help, and the learner's files."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from kata.ui import _, console, find_exercise, first_not_done, title_of
 
 def cmd_list(args) -> int:
     data = state.load()
+    if getattr(args, "json", False):
+        # print, not the console: no colour codes and no wrapping, whatever the terminal.
+        print(json.dumps(progress(data), indent=1, ensure_ascii=False))
+        return 0
     table = Table(title=_("title"), title_justify="left", show_edge=False)
     for column in ("col_exercise", "col_title", "col_status"):
         table.add_column(_(column))
@@ -41,6 +45,18 @@ def cmd_list(args) -> int:
         nxt = first_not_done()
         console.print(_("next", id=nxt.id, file=relative(nxt.module_path()), lesson=relative(nxt.lesson_in(_.lang))))
     return 0
+
+
+def progress(data: dict) -> dict:
+    """Every exercise's status for a program (`kata list --json`); passed and total are None until graded."""
+    rows = []
+    for exercise in manifest.exercises():
+        record = data.get("exercises", {}).get(exercise.id, {})
+        rows.append({"id": exercise.id, "title": exercise.title, "title_zh": exercise.title_zh,
+                     "status": state.status(exercise.id, data), "passed": record.get("passed"),
+                     "total": record.get("total"), "file": Path(relative(exercise.module_path())).as_posix(),
+                     "lesson": Path(relative(exercise.lesson_in(_.lang))).as_posix()})
+    return {"exercises": rows, "done": sum(row["status"] == state.DONE for row in rows), "total": len(rows)}
 
 
 def stuck_on(exercise: Exercise) -> str:
@@ -83,9 +99,25 @@ def cmd_solution(args) -> int:
         console.print(f"[yellow]{_('solution_locked', id=exercise.id)}[/]")
         return 1
     path = exercise.module_path(solutions=True)
+    if getattr(args, "apply", False):
+        return apply_solution(exercise)
     console.print(f"[bold]{relative(path)}[/]")
     # word_wrap: a long line wraps in a narrow terminal instead of being cut off.
     console.print(Syntax(path.read_text(encoding="utf-8"), "python", line_numbers=True, word_wrap=True))
+    return 0
+
+
+def apply_solution(exercise: Exercise) -> int:
+    """Copy the reference over the learner's file (a demo), saved first as reset saves it, with its
+    result: `kata restore` brings both back."""
+    module, reference = exercise.module_path(), exercise.module_path(solutions=True)
+    content = reference.read_bytes()  # read first: never back up and then fail
+    saved = backup(module, exercise, state.result(exercise.id)) if module.exists() else None
+    module.write_bytes(content)
+    state.forget_result(exercise.id)  # changed outside a check: the last result no longer holds
+    console.print(_("solution_applied", solution=relative(reference), file=relative(module), id=exercise.id))
+    if saved:
+        console.print(_("solution_applied_undo", backup=relative(saved), id=exercise.id))
     return 0
 
 

@@ -6,12 +6,10 @@ Runs the graded tests exactly as a learner (``pytest exercises``) and an instruc
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
-from graded_runs import ROOT, graded, shipped_copy
-from kata import manifest
+from graded_runs import graded, shipped_copy
+from kata import devcheck, manifest
 
 EXERCISES = manifest.exercises()
 
@@ -27,36 +25,21 @@ def solution_run():
     return graded("exercises", "--solutions")
 
 
-def graded_test_names(exercise) -> set[str]:
-    """Test functions defined in the exercise's test files (parametrized ones counted once)."""
-    names = set()
-    for path in exercise.folder().glob("test_*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names |= {f"{path.name}::{n.name}" for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("test_")}
-    return names
-
-
 def ran_names(run, exercise) -> set[str]:
     return {r.nodeid.split("/")[-1].split("[")[0] for r in run.results if r.exercise == exercise.id}
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
 def test_every_exercise_has_its_files(exercise):
-    for path in (exercise.module_path(), exercise.module_path(solutions=True), exercise.lesson,
-                 exercise.folder() / "README.zh.md"):
-        assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
-    assert list(exercise.folder().glob("test_*.py")), f"{exercise.id} has no graded tests"
+    problems = devcheck.file_problems(exercise)  # stub, solution, both lessons, its Chinese catalog, graded tests
+    assert not problems, "\n".join(map(str, problems))
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
 def test_the_stub_defines_every_function_and_each_raises_not_implemented(exercise):
-    tree = ast.parse(exercise.module_path().read_text(encoding="utf-8"))
-    bodies = {n.name: n.body for n in tree.body if isinstance(n, ast.FunctionDef)}
-    for name in exercise.functions:
-        assert name in bodies, f"the stub {exercise.module} has no {name}()"
-        raises = [s for s in bodies[name] if isinstance(s, ast.Raise)]
-        assert raises and "NotImplementedError" in ast.unparse(raises[0]), f"{name}() in the stub must raise NotImplementedError"
-        assert exercise.id in ast.unparse(raises[0]), f"{name}()'s NotImplementedError must name {exercise.id}"
+    """Each raises the course's TODO word for word, naming the exercise, the function and its step."""
+    problems = devcheck.stub_problems(exercise)
+    assert not problems, "\n".join(map(str, problems))
 
 
 def test_every_graded_test_fails_on_the_untouched_stubs(stub_run):
@@ -80,7 +63,7 @@ def test_every_graded_test_passes_on_the_solutions(solution_run):
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.id for e in EXERCISES])
 def test_no_graded_test_was_skipped_or_left_out(exercise, stub_run, solution_run):
-    defined = graded_test_names(exercise)
+    defined = devcheck.graded_test_names(exercise)
     assert defined, f"{exercise.id} defines no graded tests"
     assert ran_names(stub_run, exercise) == defined
     assert ran_names(solution_run, exercise) == defined
@@ -96,8 +79,6 @@ def test_every_function_of_the_exercise_is_graded(exercise, solution_run):
 
 
 def test_the_record_of_shipped_files_is_current():
-    from kata import pristine
-
-    assert pristine.shipped_record() == pristine.current_record(), (
-        "a stub or graded test changed: run `python -m kata.pristine` and commit kata/shipped.zip"
-    )
+    problems = devcheck.record_problems()
+    assert not problems, "a stub or graded test changed: run `python -m kata.pristine` and commit kata/shipped.zip\n" + (
+        "\n".join(map(str, problems)))

@@ -3,44 +3,18 @@ that graded tests and the harness write with ``t(...)`` has its Chinese, with th
 
 from __future__ import annotations
 
-import ast
-import string
-from pathlib import Path
-
 import pytest
 
 from graded_runs import ROOT, graded
-from kata import i18n, pristine
+from kata import devcheck, i18n, pristine
+from kata.devcheck import templates
 
 SOURCES = sorted([*(ROOT / "exercises").glob("*/test_*.py"), *(ROOT / "kata").glob("*.py")])
 
 
-def templates(path: Path) -> list[tuple[int, str]]:
-    """(line, template) for every t("...") call with a literal template in ``path``."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-            found.append((node.lineno, node.args[0].value))
-    return found
-
-
-def blanks(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-
-
 def test_every_message_template_has_its_chinese_with_the_same_blanks():
-    catalog = i18n.catalog()
-    missing, mismatched = [], []
-    for path in SOURCES:
-        for line, template in templates(path):
-            where = f"{path.relative_to(ROOT)}:{line}"
-            if template not in catalog:
-                missing.append(f"{where}: {template[:70]!r}")
-            elif blanks(catalog[template]) != blanks(template):
-                mismatched.append(f"{where}: {sorted(blanks(template))} vs {sorted(blanks(catalog[template]))}")
-    assert not missing, "no Chinese in kata/locale/zh/ for:\n" + "\n".join(missing)
-    assert not mismatched, "the Chinese has other blanks than the English:\n" + "\n".join(mismatched)
+    problems = devcheck.catalog_problems(SOURCES)  # a template without Chinese, or Chinese with other blanks
+    assert not problems, "\n".join(map(str, problems))
 
 
 def test_the_graded_tests_speak_through_templates():
@@ -78,9 +52,5 @@ def test_a_stub_says_todo_in_chinese(tmp_path):
 
 
 def test_every_graded_test_has_a_chinese_title():
-    names = {node.name for path in (ROOT / "exercises").glob("*/test_*.py")
-             for node in ast.parse(path.read_text(encoding="utf-8")).body
-             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
-    titles = i18n.titles()
-    assert not names - set(titles), f"no Chinese title in kata/locale/zh/titles.toml for {sorted(names - set(titles))}"
-    assert not set(titles) - names, f"titles for tests that no longer exist: {sorted(set(titles) - names)}"
+    problems = devcheck.title_problems(devcheck.all_test_names(), stale=True)  # missing ones, and stale ones
+    assert not problems, "\n".join(map(str, problems))
