@@ -277,7 +277,7 @@ def test_kata_cache_still_moves_what_the_course_caches(tmp_path, monkeypatch):
 
 
 def test_the_wheel_carries_the_standin_and_the_chinese_catalogs(tmp_path):
-    pytest.importorskip("setuptools", reason="building the wheel without isolation needs setuptools installed")
+    pytest.importorskip("setuptools", minversion="69", reason="building the wheel without isolation needs the setuptools pyproject.toml asks for")
     source = tmp_path / "src"  # a copy: building in the checkout would leave build/ and egg-info there
     shutil.copytree(ROOT / "kata", source / "kata", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
