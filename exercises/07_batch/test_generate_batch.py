@@ -304,7 +304,7 @@ def test_generate_batch_equals_generate_on_the_same_padded_batch(impl, model32, 
         if got != want:
             why = explain(tokenizer, case, run, i, got, expected,
                           lambda k, i=i: batch_scores(model32, case, k)[i], t("on the same padded batch"))
-            fail(f"{gen_call(case)}  -> text {i}", repr(got),
+            fail(gen_call(case) + t("  -> text {i}", i=i), repr(got),
                  t("{want}, what {reference} adds to that row of the same padded batch", want=repr(want),
                    reference=reference), why)
 
@@ -378,7 +378,7 @@ def test_generate_batch_feeds_finished_rows_padding_and_their_text_stops(impl, m
         if expected[-1] not in case.eos or len(expected) == case.ref.shape[1]:
             continue  # this row did not finish before the last step
         k, want = len(expected) - 1, tokenizer.decode(expected, skip_special_tokens=True)
-        call = f"{gen_call(case)}  -> text {r}"
+        call = gen_call(case) + t("  -> text {i}", i=r)
         batched = run.batched(*case.ids.shape)
         if batched and [c.row(r)[0] for c in run.calls[1:k + 2]] != expected:
             continue  # this row took another path before its eos: the first test says where
@@ -417,6 +417,6 @@ def test_generate_batch_matches_each_prompt_generated_alone(impl, model32, token
                 return model32(prefix).logits[0, -1].float()
 
         why = explain(tokenizer, case, run, i, texts[i], expected, scores_at, t("with the prompt alone"))
-        fail(f"{gen_call(case)}  -> text {i}", repr(texts[i]),
+        fail(gen_call(case) + t("  -> text {i}", i=i), repr(texts[i]),
              t("{want}, what greedy decoding of this prompt alone gives (model.generate on [1, {T}])",
                want=repr(want), T=alone.shape[1]), why)

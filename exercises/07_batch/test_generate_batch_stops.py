@@ -113,7 +113,7 @@ def test_generate_batch_takes_eos_token_id_as_none_one_id_or_a_list(impl, model3
     for row, got in enumerate(texts):
         want = tokenizer.decode(ref[row], skip_special_tokens=True)
         if got != want:
-            fail(f"{call}  -> text {row}", repr(got),
+            fail(call + t("  -> text {i}", i=row), repr(got),
                  t("{want}, what model.generate(**batch, ..., eos_token_id={eos!r}) adds to that row", want=repr(want),
                    eos=eos),
                  why_differs(tokenizer, model32, eos, got, want, row, ref[row].tolist(), right_padded))
