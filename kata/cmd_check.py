@@ -72,7 +72,7 @@ def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, wor
     passed, total = report.passed, len(report.results)
     all_passed = report.all_passed and not edited
     if record:
-        groups = grading.grouped(report.results, list(exercise.functions))
+        groups = grading.grouped(report.results, exercise.functions)
         stuck_on = groups[0][0].task if groups else None
         state.record_result(exercise.id, passed, total, solutions=solutions, stuck_on=stuck_on)
     if all_passed:

@@ -112,13 +112,17 @@ def explanation_id(kind: str, template: str | None = None) -> str:
     return f"{kind}:{hashlib.sha1(template.encode('utf-8')).hexdigest()[:10]}"
 
 
-def grouped(results: list[TestResult], functions: list[str]) -> list[list[TestResult]]:
+def in_function_order(results, functions) -> list[TestResult]:
+    """``results`` in the order of the exercise's functions, then in the order the tests ran."""
+    order = {name: i for i, name in enumerate(functions)}
+    return sorted(results, key=lambda r: order.get(r.task, len(order)))
+
+
+def grouped(results: list[TestResult], functions) -> list[list[TestResult]]:
     """Failures grouped by explanation, in the order of the exercise's functions (then the tests'
     order): each group is one distinct mistake, its first result the one to explain in full."""
-    order = {name: i for i, name in enumerate(functions)}
-    failed = sorted((r for r in results if not r.passed), key=lambda r: order.get(r.task, len(order)))
     groups: dict[str, list[TestResult]] = {}
-    for r in failed:
+    for r in in_function_order((r for r in results if not r.passed), functions):
         groups.setdefault(r.explanation or r.nodeid, []).append(r)
     return list(groups.values())
 

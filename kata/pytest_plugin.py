@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from kata import adapters, grading, manifest, models, timeouts, versions
+from kata import adapters, manifest, models, timeouts, versions
 from kata.i18n import t
-from kata.pytest_session import TIME_LIMIT, SessionState, is_graded, state_of, task_of
+from kata.pytest_session import TIME_LIMIT, SessionState, hang_explanation, is_graded, state_of, task_of
 
 
 def pytest_addoption(parser):
@@ -39,10 +39,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "task(name): the exercise function a graded test checks")
+    config.addinivalue_line("markers", "task(name, uses=()): the exercise function a graded test checks, and the "
+                            "exercise's other functions it is built from (when one of them already failed its own test, "
+                            "this failure is reported as that mistake)")
     config.addinivalue_line("markers", "graded: a learner-facing test inside exercises/")
-    config.addinivalue_line("markers", "uses(*functions): other exercise functions a graded test calls; when one "
-                            "of them already failed its own test, this failure is reported as that mistake")
     config._kata = SessionState(
         solutions=adapters.solutions_requested(config.getoption("--solutions")),
         model_spec=models.requested_spec(config.getoption("--model")),
@@ -178,7 +178,7 @@ def pytest_runtest_call(item):
     stuck = (manifest.for_test_file(item.path), task_of(item))
     if stuck in state.timed_out:  # one hanging function costs one time limit, not one per test
         not_run = pytest.fail.Exception(t("not run: an earlier test of `{task}` did not finish within its time limit. Fix that one first (a loop that never stops?); this test runs again on the next check.", task=stuck[1]), pytrace=False)
-        not_run.kata_explanation = grading.explanation_id(f"hang:{stuck[1] or item.originalname}")  # the hang's
+        not_run.kata_explanation = hang_explanation(item)  # one hang, explained once
         raise not_run
     limit = item.stash.get(TIME_LIMIT, None) if timeouts.method() == "async" else None
     try:

@@ -11,7 +11,7 @@ import pytest
 
 from kata import adapters, grading, i18n, manifest, timeouts
 from kata.i18n import detect, t
-from kata.pytest_session import TIME_LIMIT, SessionState, is_graded, state_of, task_of
+from kata.pytest_session import TIME_LIMIT, SessionState, hang_explanation, is_graded, state_of, task_of
 
 
 @pytest.hookimpl(wrapper=True)
@@ -72,10 +72,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def _failed_piece(item) -> grading.TestResult | None:
-    """The first failed test of a function that this test uses (marker ``uses``), if any ran."""
-    marker, task = item.get_closest_marker("uses"), item.get_closest_marker("task")
-    named = [*(marker.args if marker else ()), *((task.kwargs.get("uses") or ()) if task else ())]
-    uses = [name for name in named if name != task_of(item)]
+    """The first failed test of a function this test is built from (``task(..., uses=...)``), if any ran."""
+    marker = item.get_closest_marker("task")
+    uses = [name for name in (marker.kwargs.get("uses", ()) if marker else ()) if name != task_of(item)]
     if not uses:
         return None
     same_exercise = Path(item.path).parent.name
@@ -107,9 +106,8 @@ def _show_progress(config) -> None:
 def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     """A short message for a failure that came from learner code, instead of a deep traceback,
     and the id of the explanation it gives (kata.grading.explanation_id)."""
-    task = task_of(item) or item.originalname
     if excinfo.errisinstance(NotImplementedError):  # named after the stub function that raised it
-        return f"TODO: {_todo(str(excinfo.value))}", grading.explanation_id(f"todo:{excinfo.traceback[-1].name or task}")
+        return f"TODO: {_todo(str(excinfo.value))}", grading.explanation_id(f"todo:{excinfo.traceback[-1].name}")
     template = getattr(excinfo.value, "kata_template", None)
     if template:  # a graded check recognised the mistake (kata.checks.fail)
         return None, grading.explanation_id("mistake", template)
@@ -128,7 +126,7 @@ def _learner_facing(item, excinfo) -> tuple[str | None, str]:
         limit, whose = item.stash.get(TIME_LIMIT, "?"), exercise.id if exercise else "this exercise"
         return t("this test did not finish within {limit} s, the time limit of {whose}{where}\n  likely cause: a loop "
                  "that never stops (no stop at eos or at max_new_tokens?) or one that recomputes far more than it needs.",
-                 limit=limit, whose=whose, where=where or t(".")), grading.explanation_id(f"hang:{task}")
+                 limit=limit, whose=whose, where=where or t(".")), hang_explanation(item)
     if excinfo.errisinstance((AssertionError, pytest.fail.Exception)) or not frames:
         # The test's own message, or a failure outside learner code: pytest's output.
         return None, ""  # named from the message the report holds

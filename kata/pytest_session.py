@@ -37,3 +37,8 @@ def is_graded(item) -> bool:
 def task_of(item) -> str | None:
     marker = item.get_closest_marker("task")
     return marker.args[0] if marker and marker.args else None
+
+
+def hang_explanation(item) -> str:
+    """The explanation id of a test that hung, and of the tests of its function not run after it."""
+    return grading.explanation_id(f"hang:{task_of(item) or item.originalname}")

@@ -47,8 +47,7 @@ def show_results(report: Report, functions: list[str], show_all: bool = False) -
     every failure in full). Returns how many distinct mistakes there are."""
     groups = grading.grouped(report.results, functions)
     group_of = {id(r): group for group in groups for r in group}
-    order = {name: i for i, name in enumerate(functions)}
-    for r in sorted(report.results, key=lambda r: order.get(r.task, len(order))):
+    for r in grading.in_function_order(report.results, functions):
         if r.passed:
             console.print(f"  [green]✓[/] {escape(label_of(r))}")
             continue

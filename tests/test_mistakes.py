@@ -6,30 +6,26 @@ function's tests only (``--task``): the test that must catch it, and nothing tha
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 from english import english_sentences
 from graded_runs import ROOT, graded_in_process
-from kata import manifest
+from kata import devcheck, manifest
 
 MISTAKES = sorted((ROOT / "tests" / "mistakes").glob("*/*.py"))
 
 
 def caught_by(path: Path) -> str:
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "CAUGHT_BY":
-            return node.value.value
-    raise AssertionError(f"{path} has no CAUGHT_BY = '...' string")
+    expected = devcheck.caught_by(path)
+    assert expected, f"{path} has no CAUGHT_BY = '...' string"
+    return expected
 
 
 def replaced_function(path: Path) -> str:
     """The one exercise function the wrong version defines anew."""
-    functions = manifest.find(path.parent.name).functions
-    defined = [n.name for n in ast.parse(path.read_text(encoding="utf-8")).body
-               if isinstance(n, ast.FunctionDef) and n.name in functions]
+    defined = devcheck.replaced_functions(path, manifest.find(path.parent.name).functions)
     assert len(defined) == 1, f"{path.name} must replace exactly one function of {path.parent.name}, not {defined}"
     return defined[0]
 

@@ -209,8 +209,7 @@ def test_last_token_logits_picks_the_last_position(impl, model):
     )
 
 
-@pytest.mark.task("last_token_logits")
-@pytest.mark.uses("encode", "hidden_states", "to_logits")
+@pytest.mark.task("last_token_logits", uses=("encode", "hidden_states", "to_logits"))
 def test_the_four_steps_together_predict_the_models_next_token(impl, model, tokenizer, device):
     """The notebook's result: on Qwen2.5 the best next token decodes to ' Paris'."""
     ids = tokenizer(PROMPT, return_tensors="pt").input_ids.to(device)
