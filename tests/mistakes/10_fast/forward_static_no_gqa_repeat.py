@@ -1,0 +1,28 @@
+"""forward_static() gives the kv heads to the attention as they are, without repeating them for the query heads."""
+# ruff: noqa: F821  (the reference's functions arrive through globals() below)
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("10_fast"))
+
+CAUGHT_BY = "repeat_interleave k and v to the query heads"
+
+
+def forward_static(model, cache, input_ids, positions):
+    config, body = model.config, model.model
+    _check_cache(config, cache, input_ids)
+    batch, T = input_ids.shape
+    hidden = body.embed_tokens(input_ids)
+    cos, sin = body.rotary_emb(hidden, positions[None, :])
+    mask = causal_mask(positions, cache.k[0].shape[2])
+    for i, layer in enumerate(body.layers):
+        attn = layer.self_attn
+        x = layer.input_layernorm(hidden)
+        q, k, v = (p(x).view(batch, T, -1, _head_dim(config)).transpose(1, 2)
+                   for p in (attn.q_proj, attn.k_proj, attn.v_proj))
+        q, k = apply_rotary_pos_emb(q, k, cos, sin)
+        k, v = cache.update(i, positions, k, v)
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        hidden = hidden + attn.o_proj(out.transpose(1, 2).reshape(batch, T, -1))
+        hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
+    return model.lm_head(body.norm(hidden))

@@ -1,0 +1,12 @@
+"""paged_attention() leaves out the current token (attends to lengths[i] - 1 tokens)."""
+# ruff: noqa: F821  (the reference's names arrive through globals() below)
+
+from kata.adapters import reference_functions
+
+globals().update(reference_functions("11_serve"))
+
+CAUGHT_BY = 'one token too few'
+
+
+def paged_attention(q, cache, layer, block_tables, lengths):
+    return reference_functions("11_serve")["paged_attention"](q, cache, layer, block_tables, [n - 1 for n in lengths])
