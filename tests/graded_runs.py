@@ -1,4 +1,4 @@
-"""The project's tests grade through kata.grading, as the CLI does, on the offline stand-in.
+"""The project's tests grade through kata.grading.run, as the CLI does, on the offline stand-in.
 
 ``graded(...)`` runs pytest in a fresh interpreter (as a learner's terminal does);
 ``graded_in_process(...)`` runs it in this one (sharing the imported torch: it costs only the
@@ -13,8 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kata import grading, pristine
-from kata.grading import QUIET_STYLE, Report
+from kata.course import pristine
+from kata.grading import run as grading
+from kata.grading.run import QUIET_STYLE, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDIN = {"KATA_MODEL": "tiny", "KATA_LANG": "en"}  # the messages the tests read are the English ones
@@ -51,5 +52,5 @@ def kata(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float =
     full_env = {k: v for k, v in os.environ.items()
                 if k not in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG")}
     full_env.update({"KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})})  # the locale decides the language
-    return subprocess.run([sys.executable, "-m", "kata.cli", *args], cwd=cwd, env=full_env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=cwd, env=full_env, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=timeout)

@@ -8,7 +8,11 @@ import pytest
 import torch
 
 from graded_runs import kata
-from kata import adapters, bench, manifest, models, standin
+from kata.cli import bench
+from kata.course import manifest
+from kata.model import resolve as models
+from kata.model import standin
+from kata.plugin import adapters
 
 
 def kata_bench(*args):

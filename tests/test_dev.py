@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from graded_runs import kata, shipped_copy
-from kata import devcheck, pytest_report
+from kata.cli import devcheck
+from kata.plugin import output as pytest_report
 
 NEW = "10_example"
 MISTAKE_TEXT = "FILL IN: the likely mistake in double(), and where to look."
@@ -60,7 +61,7 @@ def fill_in(course: Path) -> None:
     for rel in ("exercises/10_example/example.py", "exercises/10_example/README.md", "exercises/10_example/README.zh.md",
                 "kata/manifest.toml", "README.md", "README.zh.md"):
         edit(course / rel, *([signature] if rel.endswith(".py") else []), text)
-    subprocess.run([sys.executable, "-m", "kata.pristine"], cwd=course, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "kata.course.pristine"], cwd=course, check=True, capture_output=True)
 
 
 def test_the_stub_todo_format_is_the_one_the_report_translates():
@@ -133,7 +134,7 @@ def test_new_refuses_a_taken_or_malformed_id_and_writes_nothing(course):
 
 
 def test_check_reads_files_only_and_never_imports_torch(course):
-    probe = subprocess.run([sys.executable, "-c", "import sys; from kata.cli import main; code = main(['dev', 'check']); "
+    probe = subprocess.run([sys.executable, "-c", "import sys; from kata.cli.main import main; code = main(['dev', 'check']); "
                             "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', code)"],
                            cwd=course, capture_output=True, text=True)
     assert probe.stdout.strip().endswith("NO TORCH 0"), probe.stdout + probe.stderr

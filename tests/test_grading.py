@@ -1,5 +1,5 @@
 """The grading report is a contract (the CLI, the watch worker, notebooks and these tests read it):
-its shape is pinned by a golden file, and every graded run goes through kata.grading."""
+its shape is pinned by a golden file, and every graded run goes through kata.grading.run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 
 from graded_runs import ROOT, graded_in_process
-from kata import grading, pristine
+from kata.course import pristine
+from kata.grading import run as grading
 
 GOLDEN = ROOT / "tests" / "golden" / "report_03_encode_stub.json"
 
@@ -58,10 +59,10 @@ def test_the_arguments_of_a_graded_run_are_written_in_one_place():
     args = grading.pytest_args("exercises/04_decode", solutions=True, model="tiny", task="greedy_generate")
     assert args[0] == "exercises/04_decode" and "--solutions" in args
     assert args[args.index("--model") + 1] == "tiny" and args[args.index("--task") + 1] == "greedy_generate"
-    sources = [p for p in (ROOT / "kata").glob("*.py") if p.name != "grading.py"]
+    sources = [p for p in (ROOT / "kata").rglob("*.py") if p.name != "run.py"]
     sources += [p for p in (ROOT / "tests").glob("*.py") if p.name != "test_grading.py"]
     by_hand = [p.name for p in sources if '"-m", "pytest"' in p.read_text(encoding="utf-8")]
-    assert not by_hand, f"these write a pytest command by hand instead of using kata.grading: {by_hand}"
+    assert not by_hand, f"these write a pytest command by hand instead of using kata.grading.run: {by_hand}"
 
 
 def test_inherited_selections_never_leak_into_a_run(monkeypatch):
