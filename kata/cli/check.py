@@ -19,23 +19,20 @@ from kata.grading import run as grading
 from kata.i18n import language, listed, t
 from kata.plugin.adapters import relative
 
-# Lines of pytest's output worth showing while the tests run (the model being built or fetched).
-PROGRESS_PREFIXES = ("llm-kata",)
-
 
 def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, cancel=None) -> grading.Report:
     """Run the exercise's graded tests in a fresh interpreter, showing how far it has got."""
     with console.status(t("Grading {id}: loading the model...", id=exercise.id)) as status:
-        def progress(line: str) -> None:
-            if line.startswith(grading.PROGRESS_LINE):  # "llm-kata progress 3/15 passed <label>"
-                count, outcome, label = line[len(grading.PROGRESS_LINE):].strip().split(" ", 2)
-                status.update(t("Grading {id}: {count} tests done (last: {label})", id=exercise.id, count=count, label=escape(label)))
-            elif line.startswith(PROGRESS_PREFIXES):
-                console.print(f"[dim]{escape(line.rstrip())}[/]")
+        def follow(event: dict) -> None:  # the run's typed events (kata.plugin.session.KataSession.emit)
+            if event["event"] == "result":
+                label = event["label"].get(language(), event["label"]["en"])
+                status.update(t("Grading {id}: {count} tests done (last: {label})", id=exercise.id,
+                                count=f"{event['done']}/{event['total']}", label=escape(label)))
+            elif event["event"] == "model":  # the model being built, fetched or loaded
+                console.print(f"[dim]{escape(event['text'].rstrip())}[/]")
 
         args = grading.pytest_args(exercise.folder(), solutions=solutions, model=model)
-        return grading.run_subprocess(args, impl_file=impl_file, on_line=progress, env={"KATA_PROGRESS": "1", "KATA_LANG": language()},
-                                      cancel=cancel)
+        return grading.run_subprocess(args, impl_file=impl_file, on_event=follow, env={"KATA_LANG": language()}, cancel=cancel)
 
 
 def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,

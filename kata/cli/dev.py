@@ -214,9 +214,8 @@ def cmd_check(args) -> int:
 def _grade(exercise, model: str, impl=None, task=None, solutions=False) -> grading.Report:
     """The exercise's graded tests in this process (the model stays loaded between runs), output kept."""
     args = grading.pytest_args(f"exercises/{exercise.id}", solutions=solutions, task=task, style=grading.QUIET_STYLE)
-    env = {"KATA_MODEL": model, "KATA_LANG": "en", "KATA_WARM_MODEL": "1"}
     with contextlib.redirect_stdout(io.StringIO()) as out:
-        report = grading.run_in_process(args, impl_file=impl, env=env)
+        report = grading.run_in_process(args, impl_file=impl, model=model, lang="en", warm_model=True)
     report.output = out.getvalue()
     return report
 

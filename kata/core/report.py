@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPORT_VERSION = 2  # 2: each failure's explanation id and its message in both languages
-# With KATA_PROGRESS=1 the plugin prints one line per finished graded test, for a live status:
-# "llm-kata progress 3/15 passed <label>".
-PROGRESS_LINE = "llm-kata progress"
 
 
 @dataclass(frozen=True)
@@ -113,10 +109,3 @@ def grouped(results: list[TestResult], functions) -> list[list[TestResult]]:
     for r in in_function_order((r for r in results if not r.passed), functions):
         groups.setdefault(r.explanation or r.nodeid, []).append(r)
     return list(groups.values())
-
-
-def write_report(report: Report) -> None:
-    """Called by the pytest plugin at the end of a run: KATA_REPORT=path asks for the file."""
-    target = os.environ.get("KATA_REPORT")
-    if target:
-        Path(target).write_text(report.to_json(), encoding="utf-8")

@@ -30,15 +30,13 @@ def _serve(connection, model: str | None, lang: str) -> None:
     from kata.grading import run as grading
     from kata.plugin import adapters
 
-    env = {"KATA_WARM_MODEL": "1", **({"KATA_MODEL": model} if model else {})}
-    env["KATA_LANG"] = lang
     while True:
         try:
             folder = connection.recv()
         except EOFError:
             return
         adapters.forget_loaded()  # the learner saved a new version: import it again
-        report = grading.run_in_process(grading.pytest_args(folder), env=env)
+        report = grading.run_in_process(grading.pytest_args(folder), model=model, lang=lang, warm_model=True)
         connection.send(report)
 
 

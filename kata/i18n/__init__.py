@@ -35,16 +35,27 @@ def detect(explicit: str | None = None) -> str:
     return "zh" if choice.lower().startswith("zh") else "en"
 
 
+_chosen: str | None = None  # set_language()'s or choose_language()'s choice
+
+
 def set_language(explicit: str | None = None) -> str:
     """Choose the language once for this process and the graded runs it starts (through KATA_LANG)."""
     lang = detect(explicit)
     os.environ["KATA_LANG"] = lang
+    choose_language(lang)
     return lang
+
+
+def choose_language(lang: str | None) -> str | None:
+    """This process speaks ``lang`` (None: as detect() says) until told otherwise; the previous choice."""
+    global _chosen
+    previous, _chosen = _chosen, lang
+    return previous
 
 
 def language() -> str:
     """The language everything is shown in now."""
-    return detect()
+    return _chosen or detect()
 
 
 def pick(en: str, zh: str | None) -> str:

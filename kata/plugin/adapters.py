@@ -4,13 +4,13 @@ Graded tests never import a learner module. They ask for the ``impl`` fixture, w
 from here: the learner's ``exercises/NN_name/module.py`` by default, the reference
 ``solutions/NN_name/module.py`` with ``--solutions`` (or ``KATA_SOLUTIONS=1``), or any file
 named by ``KATA_IMPL_FILE`` (how ``kata check --notebook`` grades code taken from a notebook).
+The session (kata.plugin.session.KataSession) says which; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -23,29 +23,24 @@ class ImplementationError(Exception):
     """The learner's module cannot be used at all (syntax error, import error, missing name)."""
 
 
-def solutions_requested(option: bool = False) -> bool:
-    return option or os.environ.get("KATA_SOLUTIONS", "").lower() in ("1", "true", "yes")
-
-
-def implementation_path(exercise: Exercise, solutions: bool) -> Path:
-    override = os.environ.get("KATA_IMPL_FILE")
-    if override:
-        return Path(override).resolve()
+def implementation_path(exercise: Exercise, solutions: bool, impl_file: Path | None = None) -> Path:
+    if impl_file:
+        return Path(impl_file).resolve()
     return exercise.module_path(solutions)
 
 
-def selection_problem(solutions: bool) -> str | None:
+def selection_problem(solutions: bool, impl_file: Path | None) -> str | None:
     """Two choices of what to grade at once: say so rather than grade one and name the other."""
-    if solutions and os.environ.get("KATA_IMPL_FILE"):
+    if solutions and impl_file:
         return t("--solutions (or KATA_SOLUTIONS=1) and KATA_IMPL_FILE={file} both choose the code to grade; "
-                 "use one of them.", file=os.environ["KATA_IMPL_FILE"])
+                 "use one of them.", file=impl_file)
     return None
 
 
-def graded_code(solutions: bool) -> str:
+def graded_code(solutions: bool, impl_file: Path | None = None) -> str:
     """What a run grades, in words, for the header of a test run."""
-    if os.environ.get("KATA_IMPL_FILE"):
-        return t("{file} (KATA_IMPL_FILE)", file=relative(Path(os.environ["KATA_IMPL_FILE"])))
+    if impl_file:
+        return t("{file} (KATA_IMPL_FILE)", file=relative(Path(impl_file)))
     return t("reference solutions (solutions/)") if solutions else t("your code (exercises/)")
 
 
@@ -59,17 +54,18 @@ def relative(path: Path) -> str:
 class Implementation:
     """A loaded module whose missing functions fail with a message a learner understands."""
 
-    def __init__(self, module, exercise: Exercise, path: Path):
+    def __init__(self, module, exercise: Exercise, path: Path, chosen: bool = False):
         self._module = module
         self._exercise = exercise
         self._path = path
+        self._chosen = chosen  # a file named by KATA_IMPL_FILE, not the exercise's own
 
     def __getattr__(self, name: str):
         try:
             return getattr(self._module, name)
         except AttributeError:
             where, listed, ex = relative(self._path), ", ".join(self._exercise.functions), self._exercise.id
-            if os.environ.get("KATA_IMPL_FILE"):
+            if self._chosen:
                 raise ImplementationError(_not_this_exercise(self._module, self._exercise, where, name)) from None
             raise ImplementationError(t("{where} has no function `{name}`. The tests call the functions named in the exercise ({listed}); did you rename or delete it? `kata reset {ex}` restores the original file after backing yours up.", where=where, name=name, listed=listed, ex=ex)) from None
 
@@ -99,21 +95,21 @@ def forget_loaded() -> None:
     _loaded.clear()
 
 
-def load_implementation(exercise: Exercise, solutions: bool) -> Implementation:
+def load_implementation(exercise: Exercise, solutions: bool, impl_file: Path | None = None) -> Implementation:
     """Import the module under test once per session; a broken file fails each test clearly."""
-    return _load_once(exercise, implementation_path(exercise, solutions), solutions)
+    return _load_once(exercise, implementation_path(exercise, solutions, impl_file), chosen=impl_file is not None)
 
 
-def _load_once(exercise: Exercise, path: Path, solutions: bool) -> Implementation:
+def _load_once(exercise: Exercise, path: Path, chosen: bool = False) -> Implementation:
     if path not in _loaded:
-        _loaded[path] = _import(exercise, path, solutions)
+        _loaded[path] = _import(exercise, path, chosen)
     result = _loaded[path]
     if isinstance(result, ImplementationError):
         raise result
     return result
 
 
-def _import(exercise: Exercise, path: Path, solutions: bool):
+def _import(exercise: Exercise, path: Path, chosen: bool):
     if not path.is_file():
         return ImplementationError(t("{relative} does not exist; `kata reset {id}` restores it.", relative=relative(path), id=exercise.id))
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
@@ -130,7 +126,7 @@ def _import(exercise: Exercise, path: Path, solutions: bool):
         problem = f"{type(error).__name__}: {error}"
         return ImplementationError(t("importing {relative} failed: {problem} (line {lineno}). Code at the top level of the file runs on import; keep it inside the functions.", relative=relative(path), problem=problem, lineno=where.lineno))
     sys.modules[name] = module
-    return Implementation(module, exercise, path)
+    return Implementation(module, exercise, path, chosen)
 
 
 def reference_functions(exercise_id: str) -> dict:
@@ -138,5 +134,5 @@ def reference_functions(exercise_id: str) -> dict:
     from kata.course.manifest import find
 
     exercise = find(exercise_id)
-    reference = _load_once(exercise, exercise.module_path(solutions=True), solutions=True)
+    reference = _load_once(exercise, exercise.module_path(solutions=True))
     return {k: v for k, v in vars(reference._module).items() if not k.startswith("__")}

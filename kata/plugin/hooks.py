@@ -12,12 +12,13 @@ import time
 
 import pytest
 
-from kata.core import deadline as timeouts
+from kata import i18n
+from kata.core import deadline
 from kata.course import manifest, versions
 from kata.i18n import t
 from kata.model import resolve as models
 from kata.plugin import adapters
-from kata.plugin.session import TIME_LIMIT, SessionState, hang_explanation, is_graded, state_of, task_of
+from kata.plugin.session import SESSION, TIME_LIMIT, KataSession, hang_explanation, is_graded, state_of, task_of
 
 
 def pytest_addoption(parser):
@@ -46,11 +47,15 @@ def pytest_configure(config):
                             "exercise's other functions it is built from (when one of them already failed its own test, "
                             "this failure is reported as that mistake)")
     config.addinivalue_line("markers", "graded: a learner-facing test inside exercises/")
-    config._kata = SessionState(
-        solutions=adapters.solutions_requested(config.getoption("--solutions")),
-        model_spec=models.requested_spec(config.getoption("--model")),
-    )
-    two_choices = adapters.selection_problem(config._kata.solutions)
+    # The plugin object a caller handed to pytest.main, else one built from the environment.
+    state = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, KataSession)), None)
+    state = state or KataSession.from_environment()
+    state.solutions = state.solutions or config.getoption("--solutions")
+    state.model_spec = models.requested_spec(config.getoption("--model") or state.model_spec)
+    config.stash[SESSION] = state
+    if state.lang:
+        state.previous_lang = i18n.choose_language(state.lang)
+    two_choices = adapters.selection_problem(state.solutions, state.impl_file)
     if two_choices:
         raise pytest.UsageError(two_choices)
     outside = versions.problems()
@@ -58,7 +63,7 @@ def pytest_configure(config):
         raise pytest.UsageError("this environment is outside the versions the course runs on:\n  - "
                                 + "\n  - ".join(outside) + "\n(KATA_SKIP_VERSION_CHECK=1 runs anyway, at your own risk.)")
     try:  # before the test modules import torch: fail fast, or let the probe overlap the import
-        models.check_available_early(config._kata.model_spec)
+        models.check_available_early(state.model_spec)
     except models.ModelUnavailable as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -86,36 +91,44 @@ def _course_order(item) -> tuple:
     return (1, exercise.id, exercise.functions.index(task) if task in exercise.functions else len(exercise.functions))
 
 
+def pytest_unconfigure(config):
+    state = config.stash.get(SESSION, None)
+    if state is not None and state.lang:  # an in-process run chose its language: give the caller theirs back
+        i18n.choose_language(state.previous_lang)
+
+
 def _set_time_limits(items, standin: bool) -> None:
-    """Each graded test's limit, once the model is known: seconds on the stand-in, minutes on Qwen."""
+    """Each graded test's limit, once the model is known: seconds on the stand-in, minutes on Qwen.
+    pytest-timeout's ``timeout`` marker is the one setting; a test file's own marker wins."""
     for item in items:
         exercise = manifest.for_test_file(item.path) if is_graded(item) else None
         if exercise and item.get_closest_marker("timeout") is None:
-            _limit(item, timeouts.limit_for(exercise.timeout, standin))
+            item.add_marker(pytest.mark.timeout(deadline.limit_for(exercise.timeout, standin)))
 
 
-def _limit(item, seconds: float) -> None:
-    item.stash[TIME_LIMIT] = seconds
-    if timeouts.method() == "signal":  # pytest-timeout reads the marker when the test starts
-        item.own_markers[:] = [m for m in item.own_markers if m.name != "timeout"]
-        item.add_marker(pytest.mark.timeout(seconds))
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a hook of pytest-timeout, a dependency of the course
+def pytest_timeout_set_timer(item, settings):
+    """pytest-timeout asks for a graded test's timer: the course's deadline takes it (it raises a
+    GradedTestTimeout inside the test on every OS, where pytest-timeout would end the whole process
+    on Windows). Once a test of an exercise has hung, its other tests get a tenth of the limit: the
+    same hang, reached through another function, costs little, not all of it again."""
+    if not is_graded(item):
+        return None  # pytest-timeout's own timer
+    limit = float(settings.timeout)
+    if manifest.for_test_file(item.path) in {exercise for exercise, _task in state_of(item.config).timed_out}:
+        limit = min(limit, max(deadline.AFTER_A_HANG_S, limit / 10))
+    item.stash[TIME_LIMIT] = limit  # armed around the test's call (pytest_runtest_call below)
+    return True
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-timeout's own wrapper reads the limit
-def pytest_runtest_protocol(item, nextitem):
-    """Once a test of an exercise has hung, its other tests get a shorter limit: the same hang,
-    reached through another function (a test of the whole pipeline calls the hanging one too),
-    costs a tenth of the limit, not all of it again."""
-    hung = {exercise for exercise, _task in state_of(item.config).timed_out}
-    limit = item.stash.get(TIME_LIMIT, None)
-    if limit and is_graded(item) and manifest.for_test_file(item.path) in hung:
-        _limit(item, min(limit, max(timeouts.AFTER_A_HANG_S, limit / 10)))
-    return (yield)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_timeout_cancel_timer(item):
+    return True if is_graded(item) else None  # the deadline ended with the test's call
 
 
 def pytest_report_header(config):
     state = state_of(config)
-    return [t("llm-kata: grading {what}; model: {model}", what=adapters.graded_code(state.solutions), model=state.model_spec)]
+    return [t("llm-kata: grading {what}; model: {model}", what=adapters.graded_code(state.solutions, state.impl_file), model=state.model_spec)]
 
 
 def _needs_model(items) -> bool:
@@ -132,8 +145,9 @@ def pytest_collection_finish(session):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     write = reporter.write_line if reporter else print
 
-    def say(line: str) -> None:  # every line of ours starts "llm-kata", in any language (kata check shows them)
+    def say(line: str) -> None:  # on the terminal, and as an event for kata check to show
         write(line if line.startswith("llm-kata") else f"llm-kata: {line}")
+        state.emit("model", text=line)
     capture = session.config.pluginmanager.get_plugin("capturemanager")
     try:
         # Output is not captured here, so a first download shows its progress bars as it goes.
@@ -149,17 +163,17 @@ def pytest_collection_finish(session):
         say(t("llm-kata note: {note}", note=state.resolved.note))
 
 
-# `kata watch` grades in one long-lived process (kata.grading.worker, which sets KATA_WARM_MODEL=1):
+# `kata watch` grades in one long-lived process (kata.grading.worker, whose sessions ask for warm_model):
 # there the model is loaded once and reused by every session. The guard restores it after any
 # test that changed it.
 _warm: dict[str, tuple] = {}
 
 
-def _load(state: SessionState):
+def _load(state: KataSession):
     from kata.model.guard import ModelGuard  # imports torch: only once a model is needed
 
     key = str(state.resolved.path)
-    keep_model_warm = os.environ.get("KATA_WARM_MODEL") == "1"
+    keep_model_warm = state.warm_model
     if keep_model_warm and key in _warm:
         model, tokenizer = _warm[key]
     else:
@@ -183,9 +197,9 @@ def pytest_runtest_call(item):
         not_run = pytest.fail.Exception(t("not run: an earlier test of `{task}` did not finish within its time limit. Fix that one first (a loop that never stops?); this test runs again on the next check.", task=stuck[1]), pytrace=False)
         not_run.kata_explanation = hang_explanation(item)  # one hang, explained once
         raise not_run
-    limit = item.stash.get(TIME_LIMIT, None) if timeouts.method() == "async" else None
+    limit = item.stash.get(TIME_LIMIT, None)  # set by pytest_timeout_set_timer
     try:
-        with timeouts.deadline(limit) if limit else contextlib.nullcontext():
+        with deadline.deadline(limit) if limit else contextlib.nullcontext():
             return (yield)
     finally:
         changes = guard.after_test() if guard else []  # also puts back what the library itself set
@@ -235,7 +249,8 @@ def impl(request):
     if exercise is None:
         raise RuntimeError(f"{request.path} is not inside an exercise folder listed in kata/manifest.toml")
     try:
-        return adapters.load_implementation(exercise, state_of(request.config).solutions)
+        state = state_of(request.config)
+        return adapters.load_implementation(exercise, state.solutions, state.impl_file)
     except adapters.ImplementationError as error:
         problem = str(error)
     # Outside the except block: the failure stands alone, without "During handling of the above...".

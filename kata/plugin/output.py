@@ -1,20 +1,19 @@
 """The learner-facing half of the course's pytest plugin: short failure messages, the summary
-with the next step, live progress lines, and the grading report file (``kata.core.report``)."""
+with the next step, a typed event per finished graded test, and the typed report (kata.core.report)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kata import i18n
-from kata.core import deadline as timeouts
-from kata.core.report import PROGRESS_LINE, Report, TestResult, explanation_id, write_report
+from kata.core.deadline import GradedTestTimeout
+from kata.core.report import TestResult, explanation_id
 from kata.course import manifest
 from kata.i18n import language, t
 from kata.plugin import adapters
-from kata.plugin.session import TIME_LIMIT, SessionState, hang_explanation, is_graded, state_of, task_of
+from kata.plugin.session import TIME_LIMIT, hang_explanation, is_graded, state_of, task_of
 
 
 @pytest.hookimpl(wrapper=True)
@@ -70,7 +69,8 @@ def pytest_runtest_makereport(item, call):
         if first is not None:  # one mistake, explained once: pytest's own report names the first
             report.longrepr = t("the same mistake as {label} (explained above): {line}",
                                 label=first.label_in(language()), line=message.strip().splitlines()[0] if message.strip() else "")
-        _show_progress(item.config)
+        state.emit("result", done=len(state.results), total=state.graded_total, outcome=result.outcome,
+                   label={lang: result.label_in(lang) for lang in i18n.LANGUAGES})
     return report
 
 
@@ -97,15 +97,6 @@ def _in_every_language(message: str) -> dict[str, str]:
     return {lang: i18n.translated(message, calls, lang) for lang in i18n.LANGUAGES}
 
 
-def _show_progress(config) -> None:
-    """With KATA_PROGRESS=1 (kata check), one line per finished graded test, read as it comes."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    state = state_of(config)
-    if os.environ.get("KATA_PROGRESS") == "1" and reporter:
-        last = state.results[-1]
-        reporter.write_line(f"{PROGRESS_LINE} {len(state.results)}/{state.graded_total} {last.outcome} {last.label_in(language())}")
-
-
 def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     """A short message for a failure that came from learner code, instead of a deep traceback,
     and the id of the explanation it gives (kata.core.report.explanation_id)."""
@@ -118,14 +109,14 @@ def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     if getattr(excinfo.value, "kata_explanation", None):  # the harness's own failures name theirs
         return None, excinfo.value.kata_explanation
     exercise = manifest.for_test_file(item.path)
-    impl = adapters.implementation_path(exercise, state_of(item.config).solutions) if exercise else None
+    impl = adapters.implementation_path(exercise, state_of(item.config).solutions, state_of(item.config).impl_file) if exercise else None
     frames = [e for e in excinfo.traceback if impl and Path(str(e.path)) == impl]
     where = ""
     if frames:
         line, statement = frames[-1].lineno + 1, str(frames[-1].statement).strip()
         where = t("\n  while running {relative}, line {line}: {statement}", relative=adapters.relative(impl), line=line, statement=statement)
     message = str(excinfo.value)
-    if timeouts.is_timeout(excinfo.value):
+    if isinstance(excinfo.value, GradedTestTimeout):
         state_of(item.config).timed_out.add((exercise, task_of(item)))
         limit, whose = item.stash.get(TIME_LIMIT, "?"), exercise.id if exercise else "this exercise"
         return t("this test did not finish within {limit} s, the time limit of {whose}{where}\n  likely cause: a loop "
@@ -165,11 +156,15 @@ def _todo(item, function: str, message: str) -> str:
              folder=f"exercises/{exercise.id}/", step=exercise.functions.index(function) + 1)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    state_of(session.config).finish()  # the typed report, whether or not a terminal shows the summary
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     state = state_of(config)
     if not state.results:
         return
-    _write_report(state)
     failed = [r for r in state.results if not r.passed]
     by_exercise: dict[str, list[TestResult]] = {}
     for r in state.results:
@@ -184,7 +179,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             exercise = manifest.find(first.exercise)
         except KeyError:
             return
-        where = adapters.relative(adapters.implementation_path(exercise, state.solutions))
+        where = adapters.relative(adapters.implementation_path(exercise, state.solutions, state.impl_file))
         lesson = adapters.relative(exercise.lesson_in(language()))
         task = t("`{task}` in {where}", task=first.task, where=where) if first.task else where
         terminalreporter.write_line(t("Next: {task}. Lesson: {lesson}. Stuck? `kata hint {id}`.", task=task,
@@ -198,11 +193,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         ids = sorted({f.split("/")[1] for f in edited})
         resets = " ".join(f"`kata reset {i} --tests`" for i in ids)
         terminalreporter.write_line(t("Warning: edited graded tests ({join}): these results prove nothing. {resets} restores the shipped ones.", join=', '.join(edited), resets=resets), yellow=True)
-
-
-def _write_report(state: SessionState) -> None:
-    write_report(Report(
-        solutions=state.solutions,
-        model=state.resolved.source if state.resolved else None,
-        results=list(state.results),
-    ))
