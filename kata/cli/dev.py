@@ -14,13 +14,17 @@ import time
 from pathlib import Path
 from string import Template
 
+from rich.cells import cell_len
+
 from kata import i18n
 from kata.cli import dev_templates as T
 from kata.cli import devcheck
+from kata.cli.ui import find_exercise
 from kata.core.errors import KataError
 from kata.course import manifest, pristine
 from kata.course.manifest import ROOT
 from kata.grading import run as grading
+from kata.i18n import listed, t
 
 ROW = re.compile(r"^\| (\d\d) \| `exercises/")  # a row of the exercise tables in README.md / README.zh.md
 
@@ -44,13 +48,6 @@ def cmd_dev(args) -> int:
     return {"new": cmd_new, "check": cmd_check, "verify": cmd_verify}[args.dev_command](args)
 
 
-def _find(key: str) -> manifest.Exercise:
-    try:
-        return manifest.find(key)
-    except KeyError as error:
-        raise KataError(error.args[0]) from None
-
-
 def _clear_caches() -> None:
     for cached in (manifest.exercises, i18n.catalog, i18n.titles):
         cached.cache_clear()
@@ -61,18 +58,19 @@ def _clear_caches() -> None:
 
 def _refusal(exercise_id: str, functions: list[str]) -> str | None:
     if not devcheck.ID.match(exercise_id):
-        return f"{exercise_id!r} is not an exercise id: write NN_name (two digits, an underscore, lowercase letters)"
+        return t("{id!r} is not an exercise id: write NN_name (two digits, an underscore, lowercase letters)", id=exercise_id)
     taken = {e.number: e.id for e in manifest.exercises()}
     if exercise_id in taken.values() or int(exercise_id[:2]) in taken:
-        return f"{exercise_id[:2]} is taken by {taken[int(exercise_id[:2])]}; choose a free number"
+        return t("{num} is taken by {other}; choose a free number", num=exercise_id[:2], other=taken[int(exercise_id[:2])])
     if exercise_id.split("_", 1)[1].startswith("test"):
-        return "the name must not start with 'test' (its module would be collected as a test file)"
+        return t("the name must not start with 'test' (its module would be collected as a test file)")
     for path in (ROOT / "exercises" / exercise_id, ROOT / "solutions" / exercise_id):
         if path.exists():
-            return f"{devcheck.rel(path)} already exists"
+            return t("{path} already exists", path=devcheck.rel(path))
     bad = [f for f in functions if not f.isidentifier() or keyword.iskeyword(f) or f.startswith("test")]
     if not functions or bad or len(set(functions)) != len(functions):
-        return f"--functions {','.join(functions)!r}: give Python names, each once, none starting with 'test'"
+        return t("--functions {functions!r}: give Python names, each once, none starting with 'test'",
+                 functions=",".join(functions))
     return None
 
 
@@ -108,7 +106,7 @@ def cmd_new(args) -> int:
     exercise_id, functions = args.exercise, [f.strip() for f in args.functions.split(",") if f.strip()]
     refusal = _refusal(exercise_id, functions)
     if refusal:
-        raise KataError(f"dev new: {refusal}; nothing was written")
+        raise KataError(t("dev new: {refusal}; nothing was written", refusal=refusal))
     name, num = exercise_id.split("_", 1)[1], exercise_id[:2]
     module = f"{name}.py"
     title, title_zh = args.title or "FILL IN: the title", args.title_zh or "待填写（FILL IN）：标题"
@@ -147,27 +145,28 @@ def cmd_new(args) -> int:
     pristine.write_archive()
 
     todo = [
-        (f"kata/manifest.toml [{exercise_id}]", "title, title_zh, timeout; two or three rungs of hints per function "
-         "(the idea, the API or shapes, a skeleton with ____), never a line of the solution"),
-        (f"{folder}/{module}", "each function's signature and docstring (its contract); keep each raise as it is"),
-        (f"solutions/{exercise_id}/{module}", "the reference solution, with the same signatures"),
-        (f"{folder}/test_{name}.py", "the checks: `expected` computed live, a fail(call, got, expected, t(mistake)) per likely "
-         "mistake, more tests per function as needed; keep @pytest.mark.task(...)"),
-        (f"kata/locale/zh/{exercise_id}.toml", "the Chinese of every t(...) template the tests use"),
-        ("kata/locale/zh/titles.toml", "a Chinese title per graded test (rename them with the tests)"),
-        (f"{folder}/README.md, README.zh.md", "the lesson (see the lessons' style): a section per function with "
-         "**Predict:**/**Check:**, the appendix; no line of the solution"),
-        (devcheck.rel(mistake), "a realistic wrong version, its CAUGHT_BY text; rename it after the mistake; add more"),
-        (devcheck.rel(alternative), "another correct way to write it (another API, another loop)"),
-        ("README.md, README.zh.md", "the table row's last column" if all(rows.values()) else
-         f"add a row to the exercise table: {[r for r, done in rows.items() if not done]} had none"),
+        (f"kata/manifest.toml [{exercise_id}]", t("title, title_zh, timeout; two or three rungs of hints per function "
+         "(the idea, the API or shapes, a skeleton with ____), never a line of the solution")),
+        (f"{folder}/{module}", t("each function's signature and docstring (its contract); keep each raise as it is")),
+        (f"solutions/{exercise_id}/{module}", t("the reference solution, with the same signatures")),
+        (f"{folder}/test_{name}.py", t("the checks: `expected` computed live, a fail(call, got, expected, t(mistake)) per "
+         "likely mistake, more tests per function as needed; keep @pytest.mark.task(...)")),
+        (f"kata/locale/zh/{exercise_id}.toml", t("the Chinese of every t(...) template the tests use")),
+        ("kata/locale/zh/titles.toml", t("a Chinese title per graded test (rename them with the tests)")),
+        (f"{folder}/README.md, README.zh.md", t("the lesson (see the lessons' style): a section per function with "
+         "**Predict:**/**Check:**, the appendix; no line of the solution")),
+        (devcheck.rel(mistake), t("a realistic wrong version, its CAUGHT_BY text; rename it after the mistake; add more")),
+        (devcheck.rel(alternative), t("another correct way to write it (another API, another loop)")),
+        ("README.md, README.zh.md", t("the table row's last column") if all(rows.values()) else
+         t("add a row to the exercise table: {readmes} had none", readmes=listed(r for r, done in rows.items() if not done))),
     ]
-    print(f"Wrote {exercise_id} ({', '.join(functions)}) and recorded its stub and tests in kata/shipped.zip.\n")
-    print("Fill in, file by file (every place says FILL IN):")
+    print(t("Wrote {id} ({functions}) and recorded its stub and tests in kata/shipped.zip.", id=exercise_id,
+            functions=listed(functions)) + "\n")
+    print(t("Fill in, file by file (every place says FILL IN):"))
     for path, what in todo:
         print(f"  {path}\n      {what}")
-    print(f"\nThen: `python -m kata.course.pristine` after changing the stub or the tests, `kata dev check {num}` (seconds), "
-          f"`kata dev verify {num}` (grades it).")
+    print("\n" + t("Then: `python -m kata.course.pristine` after changing the stub or the tests, `kata dev check {num}` "
+                   "(seconds), `kata dev verify {num}` (grades it).", num=num))
     return 0
 
 
@@ -191,20 +190,20 @@ def placeholders(exercise: manifest.Exercise) -> list[str]:
 
 def cmd_check(args) -> int:
     start = time.perf_counter()
-    exercise = _find(args.exercise) if args.exercise else None
+    exercise = find_exercise(args.exercise) if args.exercise else None
     found = devcheck.problems(exercise)
-    what = exercise.id if exercise else f"{len(manifest.exercises())} exercises and the harness"
+    what = exercise.id if exercise else t("{n} exercises and the harness", n=len(manifest.exercises()))
     for problem in found:
         print(problem)
     left = {e.id: p for e in ([exercise] if exercise else manifest.exercises()) if (p := placeholders(e))}
     for exercise_id, files in left.items():
-        print(f"note: {exercise_id} still says FILL IN in {', '.join(files)}")
-    took = time.perf_counter() - start
+        print(t("note: {id} still says FILL IN in {files}", id=exercise_id, files=listed(files)))
+    took = f"{time.perf_counter() - start:.1f}"
     if found:
-        print(f"{len(found)} problem(s) in {what} ({took:.1f} s).")
+        print(t("{n} problem(s) in {what} ({took} s).", n=len(found), what=what, took=took))
         return 1
-    print(f"{what}: manifest, files, catalogs, titles, hints, stub TODOs, wrong versions, alternatives, "
-          f"shipped record and README tables agree ({took:.1f} s).")
+    print(t("{what}: manifest, files, catalogs, titles, hints, stub TODOs, wrong versions, alternatives, "
+            "shipped record and README tables agree ({took} s).", what=what, took=took))
     return 0
 
 
@@ -239,15 +238,16 @@ def verify(exercise: manifest.Exercise, model: str = "tiny") -> list[tuple[str, 
             stub.write_bytes(pristine.shipped_content(stub_rel))
             run = _grade(exercise, model, impl=stub)
             todo = [r for r in run.results if not r.passed and r.when == "call" and r.message.startswith("TODO:")]
-            rows.append(("the shipped stub fails every graded test", f"{len(todo)}/{len(run.results)} fail with its TODO",
+            rows.append((t("the shipped stub fails every graded test"),
+                         t("{n}/{total} fail with its TODO", n=len(todo), total=len(run.results)),
                          bool(run.results) and len(todo) == len(run.results) and _ran(run) == defined,
                          _first_failure(run) if len(todo) != len(run.results) else ""))
         except pristine.PristineError as error:
-            rows.append(("the shipped stub fails every graded test", "not recorded", False,
-                         f"{error}: run `python -m kata.course.pristine`"))
+            rows.append((t("the shipped stub fails every graded test"), t("not recorded"), False,
+                         t("{error}: run `python -m kata.course.pristine`", error=error)))
     run = _grade(exercise, model, solutions=True)
     tasks = {r.task for r in run.results}
-    rows.append(("the solution passes", f"{run.passed}/{len(run.results)} pass",
+    rows.append((t("the solution passes"), t("{n}/{total} pass", n=run.passed, total=len(run.results)),
                  run.all_passed and _ran(run) == defined and tasks == set(exercise.functions),
                  "" if run.all_passed else _first_failure(run)))
     for path in devcheck.mistakes(exercise.id):
@@ -255,26 +255,35 @@ def verify(exercise: manifest.Exercise, model: str = "tiny") -> list[tuple[str, 
         run = _grade(exercise, model, impl=path, task=defines[0] if len(defines) == 1 else None)
         failed = [r for r in run.results if not r.passed]
         said = bool(wanted) and any(wanted in r.message for r in failed)
-        rows.append((f"wrong version {path.name}", f"{len(failed)} fail" + (f", naming {wanted!r}" if said else ""),
-                     said and len(defines) == 1, "" if said else f"no failure says {wanted!r}: {_first_failure(run)}"))
+        result = t("{n} fail, naming {text!r}", n=len(failed), text=wanted) if said else t("{n} fail", n=len(failed))
+        rows.append((t("wrong version {name}", name=path.name), result, said and len(defines) == 1,
+                     "" if said else t("no failure says {text!r}: {failure}", text=wanted, failure=_first_failure(run))))
     for path in devcheck.mistakes(exercise.id, "alternatives"):
         run = _grade(exercise, model, impl=path)
-        rows.append((f"alternative {path.name}", f"{run.passed}/{len(run.results)} pass", run.all_passed,
-                     "" if run.all_passed else _first_failure(run)))
+        rows.append((t("alternative {name}", name=path.name), t("{n}/{total} pass", n=run.passed, total=len(run.results)),
+                     run.all_passed, "" if run.all_passed else _first_failure(run)))
     left = placeholders(exercise)
-    rows.append(("nothing left to fill in", "FILL IN in " + ", ".join(left) if left else "none", not left, ""))
+    rows.append((t("nothing left to fill in"), t("FILL IN in {files}", files=listed(left)) if left else t("none"),
+                 not left, ""))
     return rows
 
 
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
 def cmd_verify(args) -> int:
-    exercise, start = _find(args.exercise), time.perf_counter()
+    exercise, start = find_exercise(args.exercise), time.perf_counter()
     rows = verify(exercise, args.model)
-    width = max(len(what) for what, *_ in rows)
-    print(f"kata dev verify {exercise.id} (model: {args.model})")
+    width = max(cell_len(what) for what, *_ in rows)  # in terminal cells: a Chinese character takes two
+    marks = {True: t("ok"), False: t("FAIL")}
+    mark_width = max(cell_len(mark) for mark in marks.values())
+    print(t("kata dev verify {id} (model: {model})", id=exercise.id, model=args.model))
     for what, result, holds, detail in rows:
-        print(f"  {'ok  ' if holds else 'FAIL'}  {what:<{width}}  {result}")
+        print(f"  {_pad(marks[holds], mark_width)}  {_pad(what, width)}  {result}")
         if detail:
             print("        " + detail.strip().replace("\n", "\n        ")[:1200])
     held = all(holds for _, _, holds, _ in rows)
-    print(f"{'all hold' if held else 'not all hold'} ({time.perf_counter() - start:.0f} s)")
+    took = f"{time.perf_counter() - start:.0f}"
+    print(t("all hold ({took} s)", took=took) if held else t("not all hold ({took} s)", took=took))
     return 0 if held else 1

@@ -41,8 +41,8 @@ so the tests are right for the real Qwen2.5 and the offline stand-in alike). Ple
 
 import pytest
 
-from kata.testkit.checks import describe, fail
 from kata.i18n import t
+from kata.testkit.checks import describe, fail
 
 ''')
 

@@ -129,6 +129,10 @@ def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     return t("your code raised {typename}: {message}{where}", typename=excinfo.typename, message=message, where=where), raised
 
 
+# What is left to write, as a stub's NotImplementedError says it (kata dev new writes stubs with it).
+TODO = "{exercise}: implement {function}() — see {folder}README.md, step {step}"
+
+
 def _unwritten_function(item, excinfo) -> str:
     """The exercise function a NotImplementedError came from: the frame that raised it, or for a
     class's method its class (StaticKVCache.__init__ is StaticKVCache), else the test's task."""
@@ -152,7 +156,7 @@ def _todo(item, function: str, message: str) -> str:
         return message
     # The catalog names the lesson of each language (README.md, README.zh.md), so the report's two
     # renderings of this message each point to their own.
-    return t("{exercise}: implement {function}() — see {folder}README.md, step {step}", exercise=exercise.id, function=function,
+    return t(TODO, exercise=exercise.id, function=function,
              folder=f"exercises/{exercise.id}/", step=exercise.functions.index(function) + 1)
 
 
