@@ -89,8 +89,10 @@ PROBE = '''
 import json, os
 
 def pytest_runtest_teardown(item):
-    state = getattr(item.config, "_kata", None)
-    if state is not None and state.loaded is not None:
+    from kata.plugin.session import state_of
+
+    state = state_of(item.config)
+    if state.loaded is not None:
         with open(os.environ["PADDING_PROBE"], "a", encoding="utf-8") as out:
             out.write(json.dumps(state.loaded[1].padding_side) + "\\n")
 '''
