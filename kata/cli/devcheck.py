@@ -77,9 +77,16 @@ def file_problems(exercise: Exercise) -> list[Problem]:
     return found
 
 
-def _defined(path: Path) -> dict[str, ast.FunctionDef]:
+def _defined(path: Path) -> dict[str, ast.FunctionDef | ast.ClassDef]:
+    """The functions and classes a file defines at its top level (an exercise's "functions" may be classes)."""
     tree = ast.parse(path.read_text(encoding="utf-8")) if path.is_file() else ast.Module(body=[])
-    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    return {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+
+
+def _first_raises(node: ast.FunctionDef | ast.ClassDef) -> list[ast.Raise | None]:
+    """The first raise of a stub function, or of each method of a stub class."""
+    bodies = [m.body for m in node.body if isinstance(m, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else [node.body]
+    return [next((s for s in body if isinstance(s, ast.Raise)), None) for body in bodies] or [None]
 
 
 def stub_problems(exercise: Exercise) -> list[Problem]:
@@ -93,14 +100,14 @@ def stub_problems(exercise: Exercise) -> list[Problem]:
         if name not in stub:
             found.append(Problem(where, t("is missing"), t("define it, raising NotImplementedError({todo!r})", todo=wanted)))
             continue
-        raises = [s for s in stub[name].body if isinstance(s, ast.Raise)]
-        if not raises or "NotImplementedError" not in ast.unparse(raises[0]):
+        raises = _first_raises(stub[name])
+        if not all(raises) or any("NotImplementedError" not in ast.unparse(r) for r in raises):
             found.append(Problem(where, t("does not raise NotImplementedError"),
                                  t("raise NotImplementedError({todo!r})", todo=wanted)))
             continue
-        args = getattr(raises[0].exc, "args", [])
-        said = args[0].value if args and isinstance(args[0], ast.Constant) else ast.unparse(raises[0])
-        if said != wanted:
+        said = [a[0].value if (a := getattr(r.exc, "args", [])) and isinstance(a[0], ast.Constant) else ast.unparse(r)
+                for r in raises]
+        if said := next((x for x in said if x != wanted), None):
             found.append(Problem(where, t("its TODO says {said!r}", said=said),
                                  t("say exactly {todo!r} (step = its place in functions)", todo=wanted)))
     return found

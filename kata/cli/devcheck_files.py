@@ -101,7 +101,7 @@ def caught_by(path: Path) -> str | None:
 def replaced_functions(path: Path, functions) -> list[str]:
     """The exercise functions a wrong version (or an alternative) defines anew."""
     return [n.name for n in ast.parse(path.read_text(encoding="utf-8")).body
-            if isinstance(n, ast.FunctionDef) and n.name in functions]
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in functions]
 
 
 def mistakes(exercise_id: str, kind: str = "mistakes") -> list[Path]:
