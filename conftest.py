@@ -1,7 +1,7 @@
 """Root conftest: every pytest run in this repository gets the llm-kata plugin.
 
 Options (--model, --solutions, --task) and the shared fixtures (model, tokenizer, model_id, device,
-impl) live in kata/pytest_plugin.py; what the learner is shown, in kata/pytest_report.py.
+impl) live in kata/plugin/hooks.py; what the learner is shown, in kata/plugin/output.py.
 """
 
-pytest_plugins = ["kata.pytest_plugin", "kata.pytest_report"]
+pytest_plugins = ["kata.plugin.hooks", "kata.plugin.output"]

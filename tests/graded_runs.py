@@ -1,4 +1,4 @@
-"""The project's tests grade through kata.grading, as the CLI does, on the offline stand-in.
+"""The project's tests grade through kata.grading.run, as the CLI does, on the offline stand-in.
 
 ``graded(...)`` runs pytest in a fresh interpreter (as a learner's terminal does);
 ``graded_in_process(...)`` runs it in this one (sharing the imported torch: it costs only the
@@ -13,8 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kata import grading, pristine
-from kata.grading import QUIET_STYLE, Report
+from kata.course import pristine
+from kata.grading import run as grading
+from kata.grading.run import QUIET_STYLE, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDIN = {"KATA_MODEL": "tiny", "KATA_LANG": "en"}  # the messages the tests read are the English ones
@@ -38,11 +39,11 @@ def graded(*args: str, env: dict | None = None, timeout: float = 600, cwd: Path 
                                   timeout=timeout, cwd=cwd)
 
 
-def graded_in_process(target: str, *, impl_file=None, task: str | None = None, env: dict | None = None) -> Report:
+def graded_in_process(target: str, *, impl_file=None, task: str | None = None, lang: str = "en") -> Report:
     """The graded tests of ``target`` inside this process, on the stand-in."""
     args = grading.pytest_args(target, task=task, style=QUIET_STYLE)
     # The model stays loaded from one run to the next, as in `kata watch` (the guard restores it).
-    return grading.run_in_process(args, impl_file=impl_file, env={**STANDIN, "KATA_WARM_MODEL": "1", **(env or {})})
+    return grading.run_in_process(args, impl_file=impl_file, model="tiny", lang=lang, warm_model=True)
 
 
 def kata(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 600,
@@ -51,5 +52,5 @@ def kata(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float =
     full_env = {k: v for k, v in os.environ.items()
                 if k not in ("KATA_STATE", "KATA_SOLUTIONS", "KATA_IMPL_FILE", "KATA_REPORT", "KATA_LANG")}
     full_env.update({"KATA_MODEL": "tiny", "COLUMNS": "200", **(env or {})})  # the locale decides the language
-    return subprocess.run([sys.executable, "-m", "kata.cli", *args], cwd=cwd, env=full_env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=cwd, env=full_env, input=stdin,
                           capture_output=True, text=True, encoding="utf-8", timeout=timeout)

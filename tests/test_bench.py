@@ -8,7 +8,11 @@ import pytest
 import torch
 
 from graded_runs import kata
-from kata import adapters, bench, manifest, models, standin
+from kata.cli import bench
+from kata.course import manifest
+from kata.model import resolve as models
+from kata.model import standin
+from kata.plugin import adapters
 
 
 def kata_bench(*args):
@@ -106,3 +110,31 @@ def test_the_bound_is_the_memory_of_the_models_device_and_a_gpu_report_says_what
     bench.report(rows, gpu_model, "test", console, bandwidth=3000.0)
     text = console.export_text()
     assert "the GPU's memory" in text and "kernel launches" in text
+
+
+def test_the_fast_loops_are_timed_like_for_like_with_compile_time_apart():
+    result = kata_bench("--fast", "--backend", "eager", "--tokens", "6", "--repeats", "1", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = json.loads(result.stdout)
+    names = [row["name"] for row in rows]
+    assert names[:3] == ["generate", "05 cached loop", "static, eager"] and len(rows) == 5 and "int8" in names[-1]
+    assert all(row["same_tokens"] for row in rows), rows  # every way decodes the same tokens on the stand-in
+    assert all(row["compile_s"] is not None for row in rows[3:]) and all(row["compile_s"] is None for row in rows[:3])
+    assert rows[-1]["weight_mb"] < rows[0]["weight_mb"]  # int8 projections read fewer bytes
+    assert all(0 < row["bound_share"] for row in rows)
+
+
+def test_the_serving_bench_shows_batching_and_paging():
+    result = kata_bench("--serve", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert [row["batch"] for row in data["throughput"]] == [1, 4, 16]
+    reserved, longest, paged = (row["kv_bytes"] for row in data["memory"])
+    assert paged <= longest < reserved  # pages hold what is used; reserving holds what might be
+
+
+def test_the_learners_unfinished_engine_gets_one_sentence():
+    result = kata_bench("--serve", "--impl", "exercises")
+    assert result.returncode == 2
+    assert "11_serve: implement" in result.stdout and "--impl solutions" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

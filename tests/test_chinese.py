@@ -7,7 +7,7 @@ import pytest
 
 from english import english_sentences
 from graded_runs import kata, shipped_copy
-from kata import manifest
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 

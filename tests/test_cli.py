@@ -15,7 +15,7 @@ import pytest
 
 from graded_runs import ROOT, graded, shipped_copy
 from graded_runs import kata as run_kata
-from kata import manifest
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 
@@ -47,7 +47,7 @@ def solve(repo: Path, exercise: str, module: str) -> None:
 
 def test_list_shows_every_exercise_and_progress_without_importing_torch(repo):
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from kata.cli import main; main(['list']); "
+        [sys.executable, "-c", "import sys; from kata.cli.main import main; main(['list']); "
          "print('TORCH' if 'torch' in sys.modules else 'NO TORCH')"],
         cwd=repo, capture_output=True, text=True, env=learner_env(),
     )
@@ -184,7 +184,7 @@ class Watch:
     """`kata watch` running in the background, read line by line as a learner would see it."""
 
     def __init__(self, repo: Path, *args: str, env: dict | None = None):
-        self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", *args], cwd=repo,
+        self.proc = subprocess.Popen([sys.executable, "-m", "kata", "watch", *args], cwd=repo,
                                      env=learner_env(**(env or {})),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.seen: list[str] = []
@@ -288,7 +288,7 @@ def test_kata_acts_on_the_copy_of_the_course_it_is_run_in(repo, tmp_path):
     other = shipped_copy(tmp_path / "second-copy")
     mine = other / "exercises" / "03_logits" / "logits.py"
     mine.write_text("# work in the second copy\n")
-    installed_from_repo = (f"import sys; sys.path.insert(0, {str(repo)!r}); from kata.cli import main; "
+    installed_from_repo = (f"import sys; sys.path.insert(0, {str(repo)!r}); from kata.cli.main import main; "
                            "sys.exit(main(['reset', '3', '--yes']))")
     result = subprocess.run([sys.executable, "-c", installed_from_repo], cwd=other / "exercises", capture_output=True,
                             text=True, timeout=120, env={**os.environ, "COLUMNS": "200"})

@@ -14,7 +14,7 @@ import pytest
 
 from graded_runs import kata as run_kata
 from graded_runs import shipped_copy
-from kata import manifest
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 WORK = "# my work in progress\n"
@@ -154,7 +154,7 @@ def test_list_json_is_the_progress_for_a_program_without_colour_or_torch(repo):
     put_progress(repo, **{"03_logits": done, "04_decode": failing})
     env = {k: v for k, v in os.environ.items() if not k.startswith("KATA_")}
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys; from kata.cli import main; code = main(['list', '--json']); "
+        [sys.executable, "-c", "import sys; from kata.cli.main import main; code = main(['list', '--json']); "
          "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', code, file=sys.stderr)"],
         cwd=repo, capture_output=True, text=True, encoding="utf-8",
         env={**env, "KATA_LANG": "en", "FORCE_COLOR": "1", "TERM": "xterm-256color"},

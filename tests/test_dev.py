@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from english import english_sentences
 from graded_runs import kata, shipped_copy
-from kata import devcheck, pytest_report
+from kata.cli import devcheck
+from kata.plugin import output as pytest_report
 
 NEW = "10_example"
 MISTAKE_TEXT = "FILL IN: the likely mistake in double(), and where to look."
@@ -60,12 +62,14 @@ def fill_in(course: Path) -> None:
     for rel in ("exercises/10_example/example.py", "exercises/10_example/README.md", "exercises/10_example/README.zh.md",
                 "kata/manifest.toml", "README.md", "README.zh.md"):
         edit(course / rel, *([signature] if rel.endswith(".py") else []), text)
-    subprocess.run([sys.executable, "-m", "kata.pristine"], cwd=course, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "kata.course.pristine"], cwd=course, check=True, capture_output=True)
 
 
-def test_the_stub_todo_format_is_the_one_the_report_translates():
-    assert pytest_report.TODO.match(devcheck.todo_message("10_example", "double", 3)).groups() == (
-        "10_example", "double", "exercises/10_example/", "3")
+def test_a_new_stub_says_todo_as_the_report_does():
+    assert devcheck.todo_message("10_example", "double", 3) == (
+        "10_example: implement double() — see exercises/10_example/README.md, step 3")
+    assert pytest_report.TODO.format(exercise="10_example", function="double", folder="exercises/10_example/",
+                                     step=3) == devcheck.todo_message("10_example", "double", 3)
 
 
 def test_new_then_check_then_verify_is_the_instructors_path(course, capsys):
@@ -124,6 +128,21 @@ def test_check_names_a_seeded_problem_and_its_fix(skeleton, seed):
     assert dev(course, "check", NEW).returncode == 0
 
 
+def test_check_speaks_chinese_when_asked(skeleton):
+    path = skeleton / "tests" / "mistakes" / NEW / "double_mistake.py"
+    saved = path.read_text(encoding="utf-8")
+    try:
+        edit(path, ("CAUGHT_BY =", "CAUGHT = "))
+        run = kata("--lang", "zh", "dev", "check", NEW, cwd=skeleton, env={"KATA_LANG": "en"})  # --lang wins
+    finally:
+        path.write_text(saved, encoding="utf-8")
+    assert run.returncode == 1, run.stdout + run.stderr
+    for said in ("没有 CAUGHT_BY = '...' 字符串", "修正：写明失败消息中必须出现的文字", "中仍有 FILL IN 待填写", "个问题"):
+        assert said in run.stdout, run.stdout
+    assert "no CAUGHT_BY" not in run.stdout and "fix:" not in run.stdout
+    assert not english_sentences(run.stdout), f"English in `kata --lang zh dev check`: {english_sentences(run.stdout)}"
+
+
 def test_new_refuses_a_taken_or_malformed_id_and_writes_nothing(course):
     for bad in ("03_again", "3_short", "10-dash", "11_Upper"):
         run = dev(course, "new", bad)
@@ -133,7 +152,7 @@ def test_new_refuses_a_taken_or_malformed_id_and_writes_nothing(course):
 
 
 def test_check_reads_files_only_and_never_imports_torch(course):
-    probe = subprocess.run([sys.executable, "-c", "import sys; from kata.cli import main; code = main(['dev', 'check']); "
+    probe = subprocess.run([sys.executable, "-c", "import sys; from kata.cli.main import main; code = main(['dev', 'check']); "
                             "print('TORCH' if 'torch' in sys.modules else 'NO TORCH', code)"],
                            cwd=course, capture_output=True, text=True)
     assert probe.stdout.strip().endswith("NO TORCH 0"), probe.stdout + probe.stderr

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from graded_runs import ROOT, graded_in_process
-from kata import grading, manifest, ui
+from kata.cli import ui
+from kata.course import manifest
+from kata.grading import run as grading
 
 THREE_MISTAKES = ROOT / "tests" / "learners" / "three_mistakes_03.py"
 

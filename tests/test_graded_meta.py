@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from graded_runs import graded, shipped_copy
-from kata import devcheck, manifest
+from kata.cli import devcheck
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 
@@ -80,5 +81,5 @@ def test_every_function_of_the_exercise_is_graded(exercise, solution_run):
 
 def test_the_record_of_shipped_files_is_current():
     problems = devcheck.record_problems()
-    assert not problems, "a stub or graded test changed: run `python -m kata.pristine` and commit kata/shipped.zip\n" + (
+    assert not problems, "a stub or graded test changed: run `python -m kata.course.pristine` and commit kata/shipped.zip\n" + (
         "\n".join(map(str, problems)))

@@ -1,15 +1,18 @@
 """The grading report is a contract (the CLI, the watch worker, notebooks and these tests read it):
-its shape is pinned by a golden file, and every graded run goes through kata.grading."""
+its shape is pinned by a golden file, and every graded run goes through kata.grading.run."""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 
 import pytest
 
 from graded_runs import ROOT, graded_in_process
-from kata import grading, pristine
+from kata import i18n
+from kata.course import pristine
+from kata.grading import run as grading
 
 GOLDEN = ROOT / "tests" / "golden" / "report_03_encode_stub.json"
 
@@ -58,10 +61,10 @@ def test_the_arguments_of_a_graded_run_are_written_in_one_place():
     args = grading.pytest_args("exercises/04_decode", solutions=True, model="tiny", task="greedy_generate")
     assert args[0] == "exercises/04_decode" and "--solutions" in args
     assert args[args.index("--model") + 1] == "tiny" and args[args.index("--task") + 1] == "greedy_generate"
-    sources = [p for p in (ROOT / "kata").glob("*.py") if p.name != "grading.py"]
+    sources = [p for p in (ROOT / "kata").rglob("*.py") if p.name != "run.py"]
     sources += [p for p in (ROOT / "tests").glob("*.py") if p.name != "test_grading.py"]
     by_hand = [p.name for p in sources if '"-m", "pytest"' in p.read_text(encoding="utf-8")]
-    assert not by_hand, f"these write a pytest command by hand instead of using kata.grading: {by_hand}"
+    assert not by_hand, f"these write a pytest command by hand instead of using kata.grading.run: {by_hand}"
 
 
 def test_inherited_selections_never_leak_into_a_run(monkeypatch):
@@ -69,3 +72,31 @@ def test_inherited_selections_never_leak_into_a_run(monkeypatch):
     monkeypatch.setenv("KATA_IMPL_FILE", "/somewhere/else.py")
     env = grading.run_environment(impl_file=None, env={"KATA_MODEL": "tiny"})
     assert "KATA_SOLUTIONS" not in env and "KATA_IMPL_FILE" not in env and env["KATA_MODEL"] == "tiny"
+
+
+def test_an_in_process_run_gets_its_choices_as_an_object_and_leaves_the_environment_alone(monkeypatch):
+    monkeypatch.setenv("KATA_SOLUTIONS", "1")  # a terminal's leftovers: the run must not read them
+    monkeypatch.setenv("KATA_IMPL_FILE", "/somewhere/else.py")
+    monkeypatch.setenv("KATA_LANG", "en")
+    before = {k: v for k, v in os.environ.items() if k.startswith("KATA_")}
+    events = []
+    report = grading.run_in_process(grading.pytest_args("exercises/03_logits", task="encode", style=grading.QUIET_STYLE),
+                                    model="tiny", lang="zh", on_event=events.append)
+    assert {k: v for k, v in os.environ.items() if k.startswith("KATA_")} == before
+    assert report.results and not any(r.passed for r in report.results)  # the stub, not the solutions
+    assert all(r.message.startswith("TODO: 03_logits：请实现 encode()") for r in report.results)  # in its own language
+    assert i18n.language() == "en"  # and the caller's language is back
+    results = [e for e in events if e["event"] == "result"]
+    assert [e["done"] for e in results] == list(range(1, len(report.results) + 1))
+    assert all(e["total"] == len(report.results) and e["label"]["zh"] and e["label"]["en"] for e in results)
+
+
+def test_a_fresh_interpreter_run_tells_its_progress_as_typed_events():
+    events = []
+    report = grading.run_subprocess(grading.pytest_args("exercises/03_logits", solutions=True, task="encode"),
+                                    env={"KATA_MODEL": "tiny", "KATA_LANG": "en"}, on_event=events.append)
+    assert report.all_passed and report.results
+    kinds = [e["event"] for e in events]
+    assert "model" in kinds and kinds.count("result") == len(report.results)
+    assert any("stand-in" in e["text"] for e in events if e["event"] == "model")
+    assert "llm-kata progress" not in report.output  # no printed protocol to parse

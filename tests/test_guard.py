@@ -14,8 +14,8 @@ import os
 import pytest
 
 from graded_runs import graded
-from kata import models
-from kata.guard import ModelGuard
+from kata.model import resolve as models
+from kata.model.guard import ModelGuard
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_other_edits_next_to_a_pipeline_are_still_reported(standin, guard):
 # --- through pytest, as a learner runs it ------------------------------------------------------
 
 NOTEBOOK = '''
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 from transformers import pipeline
 
 globals().update(reference_functions("08_pipeline"))
@@ -89,8 +89,10 @@ PROBE = '''
 import json, os
 
 def pytest_runtest_teardown(item):
-    state = getattr(item.config, "_kata", None)
-    if state is not None and state.loaded is not None:
+    from kata.plugin.session import state_of
+
+    state = state_of(item.config)
+    if state.loaded is not None:
         with open(os.environ["PADDING_PROBE"], "a", encoding="utf-8") as out:
             out.write(json.dumps(state.loaded[1].padding_side) + "\\n")
 '''

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kata import devcheck, manifest
-from kata.devcheck import normalised, solution_lines
+from kata.cli import devcheck
+from kata.cli.devcheck import normalised, solution_lines
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 
@@ -28,7 +29,7 @@ def test_every_function_has_hints_that_climb(exercise):
 
 
 def test_the_tour_hands_out_no_line_of_any_solution():
-    from kata import tour
+    from kata.cli import tour
 
     text = normalised("\n".join(code for _, code in tour.STEPS))
     found = [f"{e.id}: {line}" for e in EXERCISES for line in solution_lines(e) if line in text]

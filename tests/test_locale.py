@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from graded_runs import ROOT, graded
-from kata import devcheck, i18n, pristine
-from kata.devcheck import templates
+from kata import i18n
+from kata.cli import devcheck
+from kata.cli.devcheck import templates
+from kata.course import pristine
 
-SOURCES = sorted([*(ROOT / "exercises").glob("*/test_*.py"), *(ROOT / "kata").glob("*.py")])
+SOURCES = sorted([*(ROOT / "exercises").glob("*/test_*.py"), *(ROOT / "kata").rglob("*.py")])
 
 
 def test_every_message_template_has_its_chinese_with_the_same_blanks():

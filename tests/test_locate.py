@@ -1,4 +1,4 @@
-"""kata.locate on a tiny random Qwen2: a forward rebuilt from pieces, one of them made wrong on purpose,
+"""kata.testkit.locate on a tiny random Qwen2: a forward rebuilt from pieces, one of them made wrong on purpose,
 is located at that piece, with everything before it reported as matching."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from transformers import Qwen2Config, Qwen2ForCausalLM
 from transformers.masking_utils import create_causal_mask
 from transformers.models.qwen2 import modeling_qwen2
 
-from kata.locate import (
+from kata.testkit.locate import (
     LAYER_PARTS,
     Roles,
     locate_forward,
@@ -21,8 +21,8 @@ from kata.locate import (
     rotated_wrongly,
     suspected,
 )
-from kata.tolerance import within
-from kata.watch_calls import Traced
+from kata.testkit.tolerance import within
+from kata.testkit.watch_calls import Traced
 
 ROLES = Roles(norm="norm", attention="attention", mlp="mlp", layer="layer_fn")
 NAMES = ("norm", "attention", "mlp", "layer_fn")

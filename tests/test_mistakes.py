@@ -12,7 +12,8 @@ import pytest
 
 from english import english_sentences
 from graded_runs import ROOT, graded_in_process
-from kata import devcheck, manifest
+from kata.cli import devcheck
+from kata.course import manifest
 
 MISTAKES = sorted((ROOT / "tests" / "mistakes").glob("*/*.py"))
 

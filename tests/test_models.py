@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from graded_runs import graded
-from kata import models, standin
+from kata.model import resolve as models
+from kata.model import standin
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -214,7 +215,7 @@ def test_modelscope_download_lands_where_the_course_finds_it_offline(tmp_path, e
     import sys
     import types
 
-    from kata import modelscope
+    from kata.model import modelscope
 
     monkeypatch.setenv("MODELSCOPE_CACHE", str(tmp_path / "ms"))
     monkeypatch.setenv("KATA_CACHE", str(tmp_path / "kata"))
@@ -239,7 +240,7 @@ def test_modelscope_download_lands_where_the_course_finds_it_offline(tmp_path, e
 def test_modelscope_without_its_package_says_how_to_get_it(monkeypatch):
     import sys
 
-    from kata import modelscope
+    from kata.model import modelscope
 
     monkeypatch.setitem(sys.modules, "modelscope", None)  # import fails
     with pytest.raises(modelscope.ModelScopeMissing, match="pip install modelscope"):

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from graded_runs import kata, shipped_copy
-from kata import manifest, notebooks, tour
+from kata.cli import notebooks, tour
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 
@@ -97,7 +98,7 @@ def test_bad_notebook_paths_get_one_sentence(course, tmp_path):
 
 
 def test_the_committed_tour_is_up_to_date_with_its_generator():
-    assert tour.TOUR.read_text(encoding="utf-8") == tour.render(), "run `python -m kata.tour`"
+    assert tour.TOUR.read_text(encoding="utf-8") == tour.render(), "run `python -m kata.cli.tour`"
 
 
 def test_the_tour_runs_end_to_end_in_a_real_kernel_on_the_standin(monkeypatch):

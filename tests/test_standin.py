@@ -21,7 +21,8 @@ from safetensors import safe_open
 from transformers import AutoModelForCausalLM, AutoTokenizer, Qwen2ForCausalLM
 
 from graded_runs import ROOT
-from kata import bench, standin, standin_training, standin_unknown
+from kata.cli import bench
+from kata.model import standin, standin_training, standin_unknown
 
 QWEN_SHAPE = dict(hidden_size=896, num_hidden_layers=24, num_attention_heads=14, vocab_size=151936,
                   intermediate_size=4864)
@@ -237,7 +238,7 @@ def test_sampling_with_the_checkpoints_settings_gives_visible_text_too(lm, tok, 
 
 # --- the shipped files ------------------------------------------------------------------------
 
-REBUILD = "run `python -m kata.standin build` and commit kata/standin_model/"
+REBUILD = "run `python -m kata.model.standin build` and commit kata/standin_model/"
 
 
 def test_the_shipped_files_were_built_from_the_current_recipe():
@@ -286,6 +287,7 @@ def test_the_wheel_carries_the_standin_and_the_chinese_catalogs(tmp_path):
                     "-w", str(tmp_path / "out")], cwd=source, check=True, capture_output=True, timeout=120)
     (wheel,) = (tmp_path / "out").glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {f"kata/standin_model/{p.name}" for p in standin.MODEL_DIR.iterdir()}
+    expected = {f"kata/model/standin_model/{p.name}" for p in standin.MODEL_DIR.iterdir()}
+    expected |= {f"kata/{package}/__init__.py" for package in ("core", "i18n", "course", "model", "testkit", "plugin", "grading", "cli")}
     expected |= {f"kata/locale/zh/{p.name}" for p in (ROOT / "kata" / "locale" / "zh").glob("*.toml")}
     assert expected <= names, f"missing from the wheel (pyproject.toml's package-data): {sorted(expected - names)}"

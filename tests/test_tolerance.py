@@ -1,4 +1,4 @@
-"""kata.tolerance: the per-dtype margins, and the words a learner reads when a tensor is off."""
+"""kata.testkit.tolerance: the per-dtype margins, and the words a learner reads when a tensor is off."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from kata.tolerance import TOLERANCE, gap, mismatch, same_argmax, tie_margin, tolerance, verdict, within
+from kata.testkit.tolerance import TOLERANCE, gap, mismatch, same_argmax, tie_margin, tolerance, verdict, within
 
 
 def test_the_table_covers_every_float_dtype_on_both_kinds_of_device():

@@ -7,7 +7,7 @@ import os
 from packaging.version import Version
 
 from graded_runs import graded, kata
-from kata import versions
+from kata.course import versions
 
 # Installed into a fresh interpreter through sitecustomize: the metadata of an older transformers,
 # as a hosted notebook with one preinstalled would report it.
@@ -66,7 +66,8 @@ def test_a_notebook_upgrades_an_old_transformers_in_its_own_kernel_then_asks_for
 
 
 def test_generated_notebooks_check_the_versions_before_loading_the_model():
-    from kata import manifest, notebooks
+    from kata.cli import notebooks
+    from kata.course import manifest
 
     nb = notebooks.build(manifest.find("03"), "03_logits.ipynb")
     code = [c.source for c in nb.cells if c.cell_type == "code"]

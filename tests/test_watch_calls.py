@@ -1,4 +1,4 @@
-"""kata.watch_calls on a tiny random Qwen2: what call() forbids and allows, Traced's record, record's hooks."""
+"""kata.testkit.watch_calls on a tiny random Qwen2: what call() forbids and allows, Traced's record, record's hooks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from transformers import Qwen2Config, Qwen2ForCausalLM
 from transformers.models.qwen2 import modeling_qwen2
 
-from kata.watch_calls import Traced, call, record
+from kata.testkit.watch_calls import Traced, call, record
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from graded_runs import shipped_copy
-from kata import manifest
-from kata.cmd_watch import CHECK, HINT, QUIT, Keyboard, key_events, line_event, next_exercise
+from kata.cli.watch import CHECK, HINT, QUIT, Keyboard, key_events, line_event, next_exercise
+from kata.course import manifest
 
 EXERCISES = manifest.exercises()
 
@@ -92,7 +92,7 @@ class TerminalWatch:
         env.update(KATA_MODEL="tiny", KATA_LANG="en", COLUMNS="200", KATA_STATE=str(tmp_path / "state.json"))
         self.output = tmp_path / "watch.log"
         with open(self.output, "w") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "kata.cli", "watch", "3", "--no-worker"], cwd=course,
+            self.proc = subprocess.Popen([sys.executable, "-m", "kata", "watch", "3", "--no-worker"], cwd=course,
                                          env=env, stdin=self.terminal, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_for(self, text: str, timeout: float = 120) -> str:

@@ -13,10 +13,10 @@ import pytest
 import torch
 from transformers import AutoModelForCausalLM, PreTrainedModel, Qwen3Config
 
-from kata.checks import describe as show
-from kata.checks import fail
-from kata.hfutil import quiet_transformers
+from kata.core.hfutil import quiet_transformers
 from kata.i18n import listed, t
+from kata.testkit.checks import describe as show
+from kata.testkit.checks import fail
 
 PROMPTS = ["The captial of France is", "《梦游天姥吟留别》的作者是谁", "Hello, world!"]
 CHAT = [

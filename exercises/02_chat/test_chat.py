@@ -11,15 +11,15 @@ import re
 
 import pytest
 
-from kata.checks import describe, fail, quoted, quoted_messages, text_difference
-from kata.i18n import t
-from kata.texts import DEFAULT_SYSTEM as QWEN_DEFAULT_SYSTEM
-from kata.texts import (
+from kata.course.texts import DEFAULT_SYSTEM as QWEN_DEFAULT_SYSTEM
+from kata.course.texts import (
     NOTEBOOK_CHAT_PROMPT as NOTEBOOK_PROMPT,  # what the notebook printed
 )
-from kata.texts import NOTEBOOK_QUESTION as QUESTION
-from kata.texts import NOTEBOOK_SYSTEM as SYSTEM
-from kata.texts import turn
+from kata.course.texts import NOTEBOOK_QUESTION as QUESTION
+from kata.course.texts import NOTEBOOK_SYSTEM as SYSTEM
+from kata.course.texts import turn
+from kata.i18n import t
+from kata.testkit.checks import describe, fail, quoted, quoted_messages, text_difference
 
 CONVERSATIONS = {
     "single_user": [turn("user", "What is the capital of France?")],

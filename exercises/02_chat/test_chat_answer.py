@@ -10,12 +10,12 @@ from collections.abc import Mapping
 import pytest
 import torch
 
-from kata.checks import describe, fail, quoted, quoted_messages
+from kata.course.texts import NOTEBOOK_QUESTION as QUESTION
+from kata.course.texts import NOTEBOOK_SYSTEM as SYSTEM
+from kata.course.texts import notebook_chat, turn
 from kata.i18n import t
-from kata.probes import ForwardRecorder, greedy_reference
-from kata.texts import NOTEBOOK_QUESTION as QUESTION
-from kata.texts import NOTEBOOK_SYSTEM as SYSTEM
-from kata.texts import notebook_chat, turn
+from kata.testkit.checks import describe, fail, quoted, quoted_messages
+from kata.testkit.probes import ForwardRecorder, greedy_reference
 
 CONVERSATIONS = {
     "notebook": notebook_chat(),

@@ -7,11 +7,11 @@ for the real Qwen2.5 and for the offline stand-in alike. Please do not edit this
 import pytest
 import torch
 
-from kata.checks import describe, expect_close, expect_shape, expect_tensor, fail
+from kata.course.texts import NOTEBOOK_QUESTION
+from kata.course.texts import TYPO_PROMPT as PROMPT  # the original notebook's prompt, typo included
 from kata.i18n import t
-from kata.probes import input_of
-from kata.texts import NOTEBOOK_QUESTION
-from kata.texts import TYPO_PROMPT as PROMPT  # the original notebook's prompt, typo included
+from kata.testkit.checks import describe, expect_close, expect_shape, expect_tensor, fail
+from kata.testkit.probes import input_of
 
 PROMPTS = [PROMPT, NOTEBOOK_QUESTION, "Hello, world!"]
 

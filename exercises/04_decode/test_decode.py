@@ -10,12 +10,12 @@ import weakref
 import pytest
 import torch
 
-from kata.checks import describe, fail
+from kata.course.texts import FRANCE_PROMPT as FRANCE
+from kata.course.texts import NOTEBOOK_QUESTION, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
+from kata.course.texts import TYPO_PROMPT as TYPO
 from kata.i18n import listed, t
-from kata.probes import ForwardRecorder, eos_ids, greedy_reference
-from kata.texts import FRANCE_PROMPT as FRANCE
-from kata.texts import NOTEBOOK_QUESTION, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
-from kata.texts import TYPO_PROMPT as TYPO
+from kata.testkit.checks import describe, fail
+from kata.testkit.probes import ForwardRecorder, eos_ids, greedy_reference
 
 # Prompts on which the checkpoint's repetition_penalty (1.1) tends to change the greedy text.
 # Tried in order until one shows it; the longest last.

@@ -13,10 +13,10 @@ import pytest
 import torch
 from transformers import Cache
 
-from kata.checks import close, describe, difference, expect_shape, expect_tensor, fail
+from kata.course.texts import PENALTY_PROMPT, notebook_chat
 from kata.i18n import t
-from kata.probes import ForwardRecorder, divergence, eos_ids, greedy_reference, short_list
-from kata.texts import PENALTY_PROMPT, notebook_chat
+from kata.testkit.checks import close, describe, difference, expect_shape, expect_tensor, fail
+from kata.testkit.probes import ForwardRecorder, divergence, eos_ids, greedy_reference, short_list
 
 
 def chat_ids(tokenizer, device):

@@ -16,10 +16,10 @@ from transformers.generation.logits_process import (
     TopPLogitsWarper,
 )
 
-from kata.checks import describe, expect_tensor, fail
+from kata.course.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
 from kata.i18n import t
-from kata.probes import ForwardRecorder, divergence, eos_ids, first_difference, short_list
-from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT, SPREAD_PROMPT, notebook_chat
+from kata.testkit.checks import describe, expect_tensor, fail
+from kata.testkit.probes import ForwardRecorder, divergence, eos_ids, first_difference, short_list
 
 # The functions generate_sampled is built from: when one fails its own test, its failure explains this one's.
 PIECES = ("apply_temperature", "top_k_filter", "top_p_filter", "apply_repetition_penalty", "sample_next")

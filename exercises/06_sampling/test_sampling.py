@@ -20,9 +20,9 @@ from transformers.generation.logits_process import (
     TopPLogitsWarper,
 )
 
-from kata.checks import describe, expect_tensor, fail
+from kata.course.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT
 from kata.i18n import t
-from kata.texts import EVERYDAY_PROMPTS, PENALTY_PROMPT
+from kata.testkit.checks import describe, expect_tensor, fail
 
 INF = float("-inf")
 # Hand-made scores, 8 tokens per row. TIED: row 0 ties three tokens at the 2nd best score.

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pytest
 import torch
 
-from kata.checks import describe, fail
 from kata.i18n import t
-from kata.probes import (
+from kata.testkit.checks import describe, fail
+from kata.testkit.probes import (
     ForwardRecorder,
     PositionRecorder,
     batch_prompts,

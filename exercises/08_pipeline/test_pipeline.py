@@ -14,10 +14,10 @@ import pytest
 import torch
 from transformers import TextGenerationPipeline, TextIteratorStreamer, pipeline
 
-from kata.checks import describe, fail
+from kata.course.texts import FRANCE_PROMPT, NOTEBOOK_QUESTION, PENALTY_PROMPT, notebook_chat
 from kata.i18n import t
-from kata.probes import ForwardRecorder, divergence, greedy_reference
-from kata.texts import FRANCE_PROMPT, NOTEBOOK_QUESTION, PENALTY_PROMPT, notebook_chat
+from kata.testkit.checks import describe, fail
+from kata.testkit.probes import ForwardRecorder, divergence, greedy_reference
 
 WHO = [{"role": "user", "content": "Who are you?"}]  # no system turn: the template adds the default one
 FOLLOW_UP = [*notebook_chat(), {"role": "assistant", "content": "李白"}, {"role": "user", "content": "Who are you?"}]

@@ -6,8 +6,8 @@ watch the model's composite modules (forward pre-hooks, removed as soon as your 
 transformers' own Qwen2 functions: your code must rebuild them, not call them. When forward() or
 decoder_layer() is off, the tests run your pieces one by one on the model's own intermediate
 values (captured with forward hooks) and name the first place that differs. Please do not edit
-this file. (The watching is kata/watch_calls.py, the locating kata/locate.py, the tolerances
-kata/tolerance.py.)
+this file. (The watching is kata/testkit/watch_calls.py, the locating kata/testkit/locate.py, the tolerances
+kata/testkit/tolerance.py.)
 """
 
 import copy
@@ -19,25 +19,33 @@ from torch import nn
 from transformers.masking_utils import create_causal_mask
 from transformers.models.qwen2 import modeling_qwen2
 
-from kata import locate, watch_calls
-from kata.checks import describe, expect_shape, expect_tensor, fail
-from kata.hfutil import dtype_name
+from kata.core.hfutil import dtype_name
+from kata.course.texts import TYPO_PROMPT
 from kata.i18n import t
-from kata.locate import Roles, layer_modules, layer_parts, locate_forward, locate_in_layer, model_values, suspected
-from kata.texts import TYPO_PROMPT
-from kata.tolerance import listed, mismatch, same_argmax, verdict, within
+from kata.testkit import locate, watch_calls
+from kata.testkit.checks import describe, expect_shape, expect_tensor, fail
+from kata.testkit.locate import (
+    Roles,
+    layer_modules,
+    layer_parts,
+    locate_forward,
+    locate_in_layer,
+    model_values,
+    suspected,
+)
+from kata.testkit.tolerance import listed, mismatch, same_argmax, verdict, within
 
 # The functions forward is built from: when one fails its own test, its failure explains forward's.
 PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "mlp", "attention", "decoder_layer")
 
 # Your functions. decoder_layer() and forward() are traced through their calls to them (watch_calls.Traced),
-# and ROLES says which computes what, for kata.locate to find the first place that differs.
+# and ROLES says which computes what, for kata.testkit.locate to find the first place that differs.
 PIECES = ("rms_norm", "rotary_cos_sin", "apply_rotary", "mlp", "attention", "decoder_layer")
 ROLES = Roles(norm="rms_norm", attention="attention", mlp="mlp", layer="decoder_layer")
 
 
 def hints():
-    """What to check at each place of the forward (keyed by kata.locate's English names), in the learner's language."""
+    """What to check at each place of the forward (keyed by kata.testkit.locate's English names), in the learner's language."""
     return {
         "embedding": t("the hidden state entering layer 0 is model.model.embed_tokens(input_ids), a plain row lookup."),
         "rotary cos/sin": t("every layer gets the cos and sin of positions 0..T-1 (rotary_cos_sin), computed once."),

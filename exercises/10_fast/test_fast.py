@@ -15,12 +15,12 @@ import pytest
 import torch
 from transformers import DynamicCache
 
-from kata import watch_calls
-from kata.checks import describe, expect_shape, expect_tensor, fail
+from kata.course.texts import EVERYDAY_PROMPTS, TYPO_PROMPT
 from kata.i18n import t
-from kata.probes import float32_copy, greedy_reference, short_list
-from kata.texts import EVERYDAY_PROMPTS, TYPO_PROMPT
-from kata.tolerance import mismatch, within
+from kata.testkit import watch_calls
+from kata.testkit.checks import describe, expect_shape, expect_tensor, fail
+from kata.testkit.probes import float32_copy, greedy_reference, short_list
+from kata.testkit.tolerance import mismatch, within
 
 NEW_TOKENS = 10
 

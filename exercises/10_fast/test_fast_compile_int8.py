@@ -18,10 +18,10 @@ import torch._dynamo
 from torch import nn
 from torch._dynamo.utils import counters
 
-from kata.checks import describe, expect_shape, expect_tensor, fail
+from kata.course.texts import EVERYDAY_PROMPTS, FRANCE_PROMPT, PENALTY_PROMPT, SPREAD_PROMPT, TYPO_PROMPT
 from kata.i18n import t
-from kata.probes import float32_copy, greedy_reference
-from kata.texts import EVERYDAY_PROMPTS, FRANCE_PROMPT, PENALTY_PROMPT, SPREAD_PROMPT, TYPO_PROMPT
+from kata.testkit.checks import describe, expect_shape, expect_tensor, fail
+from kata.testkit.probes import float32_copy, greedy_reference
 
 # What dynamo raises when it gives up (torch 2.13's recompile-limit error under fullgraph is a plain Exception).
 DYNAMO_ERRORS = (torch._dynamo.exc.TorchDynamoException,

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import pytest
 import torch
 
-from kata.checks import describe, fail
 from kata.i18n import t
-from kata.probes import batch_prompts, first_difference, float32_copy, greedy_reference, short_list
+from kata.testkit.checks import describe, fail
+from kata.testkit.probes import batch_prompts, first_difference, float32_copy, greedy_reference, short_list
 
 
 @pytest.fixture(scope="module")

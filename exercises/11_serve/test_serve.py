@@ -15,8 +15,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from kata.checks import describe, expect_shape, expect_tensor, fail
 from kata.i18n import t
+from kata.testkit.checks import describe, expect_shape, expect_tensor, fail
 
 # --- task 1: BlockAllocator -------------------------------------------------------------------------
 

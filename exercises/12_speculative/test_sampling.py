@@ -18,10 +18,10 @@ import numbers
 import pytest
 import torch
 
-from kata.checks import describe, fail
+from kata.course.texts import PENALTY_PROMPT, SPREAD_PROMPT
 from kata.i18n import t
-from kata.probes import ForwardRecorder, float32_copy, greedy_reference
-from kata.texts import PENALTY_PROMPT, SPREAD_PROMPT
+from kata.testkit.checks import describe, fail
+from kata.testkit.probes import ForwardRecorder, float32_copy, greedy_reference
 
 ALPHA = 1e-4  # a chi-square p-value below this fails the test
 

@@ -16,10 +16,17 @@ import random
 import pytest
 import torch
 
-from kata.checks import describe, expect_shape, expect_tensor, fail
+from kata.course.texts import EVERYDAY_PROMPTS
 from kata.i18n import t
-from kata.probes import ForwardRecorder, PositionRecorder, divergence, float32_copy, greedy_reference, short_list
-from kata.texts import EVERYDAY_PROMPTS
+from kata.testkit.checks import describe, expect_shape, expect_tensor, fail
+from kata.testkit.probes import (
+    ForwardRecorder,
+    PositionRecorder,
+    divergence,
+    float32_copy,
+    greedy_reference,
+    short_list,
+)
 
 # --- task 1: lookup_draft --------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """last_token_logits() reshapes wrongly and torch raises deep inside."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

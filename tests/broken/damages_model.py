@@ -1,5 +1,5 @@
 """hidden_states() returns the right values but leaves the shared model trained, cast and zeroed."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 reference = reference_functions("03_logits")
 globals().update(reference)

@@ -1,7 +1,7 @@
 """encode() skips the test and to_logits() marks it as an expected failure."""
 import pytest
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -3,7 +3,7 @@ encode test fails for that one reason), hidden_states() returns the token embedd
 last_token_logits() takes the first position."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -8,7 +8,7 @@ load_model() passes device_map={"": device} to from_pretrained instead of moving
 import torch
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -5,7 +5,7 @@ The notebook's own loader: from_pretrained(model_id, dtype="auto", device_map=de
 # ruff: noqa: F821  (the reference's names come from globals().update below)
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -6,7 +6,7 @@ make_messages() builds the list in order; answer() runs its own argmax loop with
 # ruff: noqa: F821  (the reference's names come from globals().update below)
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

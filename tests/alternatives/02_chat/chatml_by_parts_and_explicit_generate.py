@@ -7,8 +7,8 @@ special tokens; answer() calls generate with every greedy setting written out
 # ruff: noqa: F821  (the reference's names come from globals().update below)
 import torch
 
-from kata.adapters import reference_functions
-from kata.texts import DEFAULT_SYSTEM
+from kata.course.texts import DEFAULT_SYSTEM
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -6,7 +6,7 @@ last_token_logits() indexes the last row with negative indexing on a squeezed te
 """
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -6,7 +6,7 @@ part of the whole sequence at the end.
 """
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -7,7 +7,7 @@ row by row on each row's distinct ids; apply_temperature() multiplies by 1 / tem
 """
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -4,7 +4,7 @@ positions on from the prefill's last one instead of summing the mask every step.
 import torch
 from transformers import DynamicCache
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

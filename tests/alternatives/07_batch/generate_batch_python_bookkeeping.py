@@ -3,7 +3,7 @@ positions from position_ids_from_mask on the grown mask, and pads with the token
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

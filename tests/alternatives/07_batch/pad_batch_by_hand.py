@@ -1,7 +1,7 @@
 """pad_batch() tokenizes each prompt alone and pads the rows on the left by hand with the pad token."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

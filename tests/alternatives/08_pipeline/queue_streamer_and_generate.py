@@ -9,7 +9,7 @@ import threading
 
 from transformers.generation.streamers import BaseStreamer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

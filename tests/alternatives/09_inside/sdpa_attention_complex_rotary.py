@@ -8,7 +8,7 @@ turning it by angle a is a product with cos a + j·sin a.
 import torch
 import torch.nn.functional as F
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -5,7 +5,7 @@ Int8Linear multiplies with torch's int8 kernel `torch.ops.aten._weight_int8pack_
 else dequantises."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

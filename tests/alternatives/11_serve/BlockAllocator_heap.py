@@ -4,7 +4,7 @@ owner counts for the blocks in use."""
 
 import heapq
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -2,7 +2,7 @@
 padded batch, the padding masked out, one scaled_dot_product_attention call with enable_gqa."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -5,7 +5,7 @@ torch.where, and speculative sampling without any cache (each pass reruns the wh
 
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("12_speculative"))
 

@@ -1,7 +1,7 @@
 """count_parameters() returns a 0-d tensor instead of a Python int."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

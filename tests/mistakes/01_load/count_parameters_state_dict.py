@@ -1,5 +1,5 @@
 """count_parameters() sums state_dict(), which lists the tied embedding twice (as embed_tokens and lm_head)."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

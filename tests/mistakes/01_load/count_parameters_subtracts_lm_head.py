@@ -1,5 +1,5 @@
 """count_parameters() sums state_dict() and always subtracts lm_head, which is right only for a tied model."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

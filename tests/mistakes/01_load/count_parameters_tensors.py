@@ -1,5 +1,5 @@
 """count_parameters() counts parameter tensors instead of the numbers inside them."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

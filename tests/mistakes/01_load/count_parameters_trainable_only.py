@@ -1,5 +1,5 @@
 """count_parameters() counts only parameters that require a gradient (the common fine-tuning snippet)."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,5 +1,5 @@
 """describe() reports model.config.dtype, how the checkpoint was saved, not the parameters' dtype now."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

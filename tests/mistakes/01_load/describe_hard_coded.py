@@ -1,5 +1,5 @@
 """describe() types in Qwen2.5-0.5B's numbers instead of reading the config."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,5 +1,5 @@
 """describe() always computes head_dim as hidden_size // heads, ignoring a head_dim the config sets."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

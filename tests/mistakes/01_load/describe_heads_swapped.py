@@ -1,5 +1,5 @@
 """describe() swaps query heads and key/value heads."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,5 +1,5 @@
 """describe() assumes every attention head has its own key/value head (no grouped-query attention)."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

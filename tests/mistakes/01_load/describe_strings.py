@@ -1,5 +1,5 @@
 """describe() returns dtype and device as strings, e.g. "torch.bfloat16" and "cpu"."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """load_model() moves the model to `device` as given, so device=None never reaches pick_device()."""
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

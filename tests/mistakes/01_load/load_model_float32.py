@@ -2,7 +2,7 @@
 import torch
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

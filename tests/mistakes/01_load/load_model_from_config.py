@@ -1,7 +1,7 @@
 """load_model() builds the architecture from the config only: right shapes, random weights."""
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

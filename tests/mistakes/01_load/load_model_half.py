@@ -1,7 +1,7 @@
 """load_model() calls .half() to save memory, turning bfloat16 into float16."""
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """load_model() always uses pick_device(), whatever device it is given."""
 from transformers import AutoModelForCausalLM
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """load_model() returns (model, tokenizer), as the notebook cell did."""
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """load_tokenizer() loads the tokenizer but forgets to return it."""
 from transformers import AutoTokenizer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -4,7 +4,7 @@ import os
 
 from transformers import PreTrainedTokenizerFast
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """load_tokenizer() applies the old recipe pad_token = eos_token, changing the checkpoint's own pad token."""
 from transformers import AutoTokenizer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """pick_device() always answers cpu."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """pick_device() returns the device's name as a string instead of a torch.device."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("01_load"))
 

@@ -1,7 +1,7 @@
 """answer() decodes the whole output sequence, prompt included."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

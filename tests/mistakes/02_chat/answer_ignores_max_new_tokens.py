@@ -1,7 +1,7 @@
 """answer() always generates 32 new tokens, whatever max_new_tokens says."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

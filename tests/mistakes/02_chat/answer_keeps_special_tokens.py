@@ -1,7 +1,7 @@
 """answer() decodes the new ids without skip_special_tokens: '<|im_end|>' stays in the text."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,7 +1,7 @@
 """answer() calls generate without do_sample=False: the checkpoint's config samples."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

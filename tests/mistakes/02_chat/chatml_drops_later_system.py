@@ -1,5 +1,5 @@
 """chatml() handles a system turn only at the start and skips system turns later on."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

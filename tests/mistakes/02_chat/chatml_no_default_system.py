@@ -1,5 +1,5 @@
 """chatml() writes the turns it is given and nothing else: no default system prompt."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """chatml() stops after the last turn: no generation prompt."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """chatml() ends each turn with '<|im_end|>' but without the newline after it."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

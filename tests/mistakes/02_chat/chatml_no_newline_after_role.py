@@ -1,5 +1,5 @@
 """chatml() puts the content right after the role: '<|im_start|>user{content}'."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

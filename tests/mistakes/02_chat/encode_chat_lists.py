@@ -1,5 +1,5 @@
 """encode_chat() tokenizes the rendered string but forgets return_tensors: Python lists."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

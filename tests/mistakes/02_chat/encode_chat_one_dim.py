@@ -1,7 +1,7 @@
 """encode_chat() returns 1-D tensors: no batch dimension."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """encode_chat() returns the ids tensor alone, as transformers 4's apply_chat_template(return_tensors="pt") did."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

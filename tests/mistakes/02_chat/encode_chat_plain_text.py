@@ -1,5 +1,5 @@
 """encode_chat() tokenizes the last question alone, without the chat template."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

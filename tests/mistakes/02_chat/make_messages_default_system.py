@@ -1,5 +1,5 @@
 """make_messages() writes Qwen's default system prompt itself when none is given."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

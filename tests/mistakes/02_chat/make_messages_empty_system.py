@@ -1,5 +1,5 @@
 """make_messages() always adds a system turn, with an empty string when no system prompt is given."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

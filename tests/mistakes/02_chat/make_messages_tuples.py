@@ -1,5 +1,5 @@
 """make_messages() returns (role, content) tuples instead of dicts."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """make_messages() appends the system turn after the user's question."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """render_chat() builds Qwen's ChatML by hand instead of asking the tokenizer for its template."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

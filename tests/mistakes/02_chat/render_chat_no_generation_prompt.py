@@ -1,5 +1,5 @@
 """render_chat() forgets add_generation_prompt=True: the assistant's turn is never opened."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

@@ -1,5 +1,5 @@
 """render_chat() leaves apply_chat_template's default tokenize=True: a BatchEncoding, not a str."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

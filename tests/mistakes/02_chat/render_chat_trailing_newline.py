@@ -1,5 +1,5 @@
 """render_chat() adds a newline after the generation prompt, as one might for readability."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("02_chat"))
 

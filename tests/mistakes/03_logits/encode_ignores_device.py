@@ -1,5 +1,5 @@
 """encode() leaves the ids on the CPU whatever device is asked for."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,7 +1,7 @@
 """encode() converts the ids to int32 (to save memory, or copying code written for another framework)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

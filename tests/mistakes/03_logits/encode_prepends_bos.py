@@ -1,7 +1,7 @@
 """encode() puts a BOS-like <|endoftext|> before the text, as some other models need."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,5 +1,5 @@
 """encode() returns the tokenizer's plain Python list instead of a tensor."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,7 +1,7 @@
 """encode() returns a 1-D tensor: no batch dimension."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,5 +1,5 @@
 """hidden_states() returns the token embeddings: output_hidden_states[0] instead of the last."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

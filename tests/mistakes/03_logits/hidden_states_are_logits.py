@@ -1,5 +1,5 @@
 """hidden_states() runs the whole model, head included."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,5 +1,5 @@
 """hidden_states() returns the model output object instead of the tensor inside it."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,5 +1,5 @@
 """last_token_logits() takes the first position instead of the last."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

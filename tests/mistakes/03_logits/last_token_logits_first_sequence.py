@@ -1,5 +1,5 @@
 """last_token_logits() indexes once, logits[0]: the whole sequence [T, vocab] instead of one position."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

@@ -1,5 +1,5 @@
 """last_token_logits() returns the best id instead of the row of scores."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

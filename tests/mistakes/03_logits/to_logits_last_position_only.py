@@ -1,5 +1,5 @@
 """to_logits() scores only the last position."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

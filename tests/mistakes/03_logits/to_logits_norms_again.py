@@ -1,5 +1,5 @@
 """to_logits() applies the final norm again before the head."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

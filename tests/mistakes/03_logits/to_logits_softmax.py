@@ -1,7 +1,7 @@
 """to_logits() returns probabilities instead of raw scores."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("03_logits"))
 

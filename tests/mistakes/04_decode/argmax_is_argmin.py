@@ -1,5 +1,5 @@
 """argmax_token() picks the lowest score."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,5 +1,5 @@
 """argmax_token() returns the 0-d tensor that .argmax() gives, not a Python int."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

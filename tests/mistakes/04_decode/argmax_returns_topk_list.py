@@ -1,5 +1,5 @@
 """argmax_token() returns [id] from topk(1).indices.tolist()."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,7 +1,7 @@
 """greedy_generate() checks for eos only at the top of the next step, after another forward pass."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,7 +1,7 @@
 """greedy_generate() decodes the new ids with the eos token left in the text."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

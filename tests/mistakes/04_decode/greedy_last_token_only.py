@@ -1,7 +1,7 @@
 """greedy_generate() feeds only the newest token at each step, without a cache."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

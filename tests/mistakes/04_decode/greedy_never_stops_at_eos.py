@@ -1,7 +1,7 @@
 """greedy_generate() ignores eos and always makes max_new_tokens tokens."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,6 +1,6 @@
 """greedy_generate() loops range(max_new_tokens + 1) times."""
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,6 +1,6 @@
 """greedy_generate() returns the prompt followed by the new text."""
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,7 +1,7 @@
 """greedy_generate() stops at tokenizer.eos_token_id (<|im_end|>) only, not at <|endoftext|>."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

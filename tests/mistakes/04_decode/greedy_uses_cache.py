@@ -1,7 +1,7 @@
 """greedy_generate() gets the right tokens, but with the KV cache (that is exercise 05)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,7 +1,7 @@
 """greedy_generate() calls model.generate(do_sample=False), keeping the checkpoint's repetition_penalty."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

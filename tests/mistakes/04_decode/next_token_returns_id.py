@@ -1,7 +1,7 @@
 """next_token() returns the id instead of the text."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,5 +1,5 @@
 """next_token() returns the prompt with the new token appended."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

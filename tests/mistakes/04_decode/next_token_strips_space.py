@@ -1,5 +1,5 @@
 """next_token() strips the leading space of the token."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,5 +1,5 @@
 """top_k_next() sorts the k most likely tokens least likely first."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,5 +1,5 @@
 """top_k_next() always returns the top 5, whatever k is."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

@@ -1,7 +1,7 @@
 """top_k_next() gives the top-k logits, not probabilities."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

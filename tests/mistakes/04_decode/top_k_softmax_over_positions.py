@@ -1,7 +1,7 @@
 """top_k_next() takes the softmax of the [1, T, vocab] logits over the positions (dim=1)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

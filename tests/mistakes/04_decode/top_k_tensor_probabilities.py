@@ -1,7 +1,7 @@
 """top_k_next() leaves each probability as a 0-d tensor."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("04_decode"))
 

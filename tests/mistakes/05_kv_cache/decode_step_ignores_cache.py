@@ -1,7 +1,7 @@
 """decode_step() feeds the new token without passing the cache: the model sees no context."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """decode_step() returns the logits as [batch, 1, vocab]."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """decode_step() passes position_ids for a sequence of length 1, so the new token sits at position 0."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """decode_step() passes the cache but with use_cache=False, so out.cache is None."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """generate_cached() honours only the first id of a list of eos ids (Qwen2.5 has two: [151645, 151643])."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

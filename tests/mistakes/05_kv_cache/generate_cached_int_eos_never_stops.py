@@ -1,7 +1,7 @@
 """generate_cached() stops only for a list of eos ids: a single int eos id is never looked at."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

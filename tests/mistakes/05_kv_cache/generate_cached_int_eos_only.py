@@ -1,7 +1,7 @@
 """generate_cached() compares the new id with eos_token_id by ==, so a list of eos ids never matches."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """generate_cached() ignores eos_token_id and always produces max_new_tokens tokens."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

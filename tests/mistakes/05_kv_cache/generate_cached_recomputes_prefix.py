@@ -1,7 +1,7 @@
 """A "cached" loop that still runs the whole sequence every step: right tokens, no saving."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

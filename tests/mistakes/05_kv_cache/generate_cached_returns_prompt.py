@@ -1,7 +1,7 @@
 """generate_cached() returns prompt + new ids, as model.generate does, instead of the new ids only."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

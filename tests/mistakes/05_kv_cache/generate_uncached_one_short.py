@@ -1,7 +1,7 @@
 """generate_uncached() loops max_new_tokens - 1 times (off by one)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

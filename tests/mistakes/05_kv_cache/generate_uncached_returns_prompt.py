@@ -1,7 +1,7 @@
 """generate_uncached() returns the whole sequence, prompt included."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,5 +1,5 @@
 """generate_uncached() reuses the cached loop: right tokens, but it is not the baseline any more."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

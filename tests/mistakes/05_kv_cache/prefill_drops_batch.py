@@ -1,7 +1,7 @@
 """prefill() indexes the first sequence as well: [vocab] instead of [batch, vocab]."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -1,7 +1,7 @@
 """prefill() takes the first position's logits instead of the last."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

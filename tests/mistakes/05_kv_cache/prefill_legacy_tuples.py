@@ -1,7 +1,7 @@
 """prefill() turns the cache into the legacy tuple of (keys, values) per layer, as transformers 4 code did."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

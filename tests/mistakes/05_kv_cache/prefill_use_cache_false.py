@@ -1,7 +1,7 @@
 """prefill() runs the model with use_cache=False (copied from the notebook's timing cell): no cache comes back."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

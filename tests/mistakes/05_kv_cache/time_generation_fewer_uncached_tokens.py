@@ -3,7 +3,7 @@ import time
 
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("05_kv_cache"))
 

@@ -2,7 +2,7 @@
 # ruff: noqa: F821  (the reference's names come from globals().update below)
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """apply_repetition_penalty() flattens the batch: every row is penalised for the ids of all rows."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """apply_repetition_penalty() loops over the ids and penalises a repeated token once per occurrence."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,5 +1,5 @@
 """apply_repetition_penalty() divides every seen score, so negative scores get closer to 0."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

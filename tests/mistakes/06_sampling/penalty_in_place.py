@@ -1,7 +1,7 @@
 """apply_repetition_penalty() writes the penalised scores into the caller's tensor (scatter_)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,5 +1,5 @@
 """apply_repetition_penalty() multiplies every seen score, positive ones included."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,5 +1,5 @@
 """sample_next() returns the argmax: greedy, not sampling."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """sample_next() squeezes the sample dimension away: [batch] instead of [batch, 1]."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """sample_next() shifts the raw scores to be non-negative and uses them as weights, no softmax."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

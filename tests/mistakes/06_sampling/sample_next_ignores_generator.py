@@ -1,7 +1,7 @@
 """sample_next() never passes the generator on: it always draws from the global RNG."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """sample_next() draws a uniformly random id, whatever the scores."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,5 +1,5 @@
 """apply_temperature() divides the caller's tensor in place (`/=`) and returns it."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

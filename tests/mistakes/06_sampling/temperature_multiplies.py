@@ -1,5 +1,5 @@
 """apply_temperature() multiplies the scores by the temperature instead of dividing."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

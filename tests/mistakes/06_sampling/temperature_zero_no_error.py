@@ -1,5 +1,5 @@
 """apply_temperature() never checks the temperature: 0 gives inf/nan scores, no ValueError."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_k_filter() keeps exactly the k indices torch.topk returns, dropping ties with the k-th."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_k_filter() takes the (k+1)-th best score as the threshold: one token too many."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_k_filter() sorts ascending and keeps the k lowest scores."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_p_filter() keeps only tokens whose cumulative probability stays <= p: the crossing token goes."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

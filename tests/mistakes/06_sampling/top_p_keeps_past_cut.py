@@ -1,7 +1,7 @@
 """top_p_filter() shifts an already exclusive cumulative sum again: one token past the cut stays."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_p_filter() has no minimum: for a tiny p (here 0) no token at all survives."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

@@ -1,7 +1,7 @@
 """top_p_filter() adds up the sorted raw scores instead of their probabilities."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("06_sampling"))
 

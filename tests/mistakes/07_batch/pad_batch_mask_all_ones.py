@@ -1,7 +1,7 @@
 """pad_batch() pads on the left but returns a mask of ones: padding looks like text."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

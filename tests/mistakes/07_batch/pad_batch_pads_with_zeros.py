@@ -1,7 +1,7 @@
 """pad_batch() pads by hand on the left with id 0 instead of the pad token."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

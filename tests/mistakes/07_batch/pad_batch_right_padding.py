@@ -1,5 +1,5 @@
 """pad_batch() uses the tokenizer's default padding side: the right."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

@@ -8,7 +8,7 @@ import types
 
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

@@ -1,5 +1,5 @@
 """pad_batch() sets tokenizer.padding_side = "left": right batch, but the shared tokenizer is changed."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

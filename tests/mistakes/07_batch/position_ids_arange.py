@@ -1,7 +1,7 @@
 """position_ids_from_mask() numbers the columns (arange), ignoring the padding."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

@@ -1,7 +1,7 @@
 """position_ids_from_mask() counts from the first real token, padding after it included."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

@@ -1,5 +1,5 @@
 """position_ids_from_mask() forgets the -1: the first real token gets position 1."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

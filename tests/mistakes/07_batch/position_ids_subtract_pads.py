@@ -1,7 +1,7 @@
 """position_ids_from_mask() subtracts each row's number of pads from the column numbers."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("07_batch"))
 

@@ -1,5 +1,5 @@
 """chat() returns the whole conversation (the message list with the reply appended)."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """chat() hands the pipeline the user's text alone: no chat template, so the model continues the text."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

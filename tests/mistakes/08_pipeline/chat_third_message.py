@@ -1,5 +1,5 @@
 """chat() takes message [2] of the returned conversation: right only for a system + user conversation."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """complete() leaves return_full_text on: the prompt comes back in front of the continuation."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """complete() never passes max_new_tokens on: the pipeline's default (256 new tokens) applies."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """complete() passes repetition_penalty=1.0, so it is not what model.generate(do_sample=False) gives."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """complete() returns the pipeline's output list as it is."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,5 +1,5 @@
 """complete() leaves the checkpoint's sampling on (no do_sample=False), as the notebook's first cells did."""
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

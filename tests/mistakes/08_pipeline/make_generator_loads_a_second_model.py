@@ -1,7 +1,7 @@
 """make_generator() builds the pipeline from model.name_or_path: a second copy of the weights is loaded."""
 from transformers import pipeline
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,7 +1,7 @@
 """make_generator() calls the pipeline once and returns that output instead of the pipeline."""
 from transformers import pipeline
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,7 +1,7 @@
 """make_generator() passes the model object but the tokenizer by name: a second tokenizer is loaded."""
 from transformers import pipeline
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,7 +1,7 @@
 """stream() calls model.generate itself, then reads the streamer: no thread, so nothing streams."""
 from transformers import TextIteratorStreamer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

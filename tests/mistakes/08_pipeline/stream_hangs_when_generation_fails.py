@@ -3,7 +3,7 @@ import threading
 
 from transformers import TextIteratorStreamer
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("08_pipeline"))
 

@@ -1,7 +1,7 @@
 """apply_rotary() rotates neighbouring pairs (x[2i], x[2i+1]), as Meta's Llama code does."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

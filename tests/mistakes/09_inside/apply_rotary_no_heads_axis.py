@@ -1,7 +1,7 @@
 """apply_rotary() forgets cos.unsqueeze(1): [batch, T, head_dim] does not broadcast over heads."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

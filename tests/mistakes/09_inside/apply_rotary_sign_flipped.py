@@ -1,7 +1,7 @@
 """apply_rotary() rotates the wrong way: rotate_half gives (x2, -x1) instead of (-x2, x1)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

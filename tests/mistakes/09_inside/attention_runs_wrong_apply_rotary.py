@@ -5,7 +5,7 @@ import types
 
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 # As in a learner's own file, where every function calls its neighbours by name: the reference
 # functions, rebound to THIS module's globals, so that they run the wrong apply_rotary() below.

@@ -2,7 +2,7 @@
 must show what the layer returned as "returned", and locate the attention residual as the first difference."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """decoder_layer() normalises after each residual (post-norm, as in the 2017 Transformer)."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -2,7 +2,7 @@
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 import types
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 # As in a learner's own file, where every function calls its neighbours by name: the reference
 # functions, rebound to THIS module's globals, so that they run the wrong decoder_layer() below.

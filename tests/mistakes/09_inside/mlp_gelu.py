@@ -1,7 +1,7 @@
 """mlp() uses gelu instead of silu."""
 import torch.nn.functional as F
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

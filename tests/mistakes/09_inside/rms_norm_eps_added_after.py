@@ -1,7 +1,7 @@
 """rms_norm() adds eps after normalising: x * rsqrt(mean(x²)) + eps."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

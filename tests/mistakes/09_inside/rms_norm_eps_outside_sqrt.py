@@ -1,7 +1,7 @@
 """rms_norm() adds eps outside the square root: x / (sqrt(mean(x²)) + eps)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """rms_norm() averages the squares over the positions (axis 1), not the hidden axis."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """rms_norm() computes in x's own dtype: no float32 upcast (fp16 squares overflow)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """rms_norm() subtracts the mean first, as LayerNorm does; RMSNorm does not centre."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

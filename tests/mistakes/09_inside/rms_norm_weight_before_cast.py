@@ -1,7 +1,7 @@
 """rms_norm() multiplies by the weight before casting back to x's dtype."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

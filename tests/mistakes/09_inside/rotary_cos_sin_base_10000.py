@@ -1,7 +1,7 @@
 """rotary_cos_sin() uses Llama 2's base 10000 instead of the config's rope_theta (1e6)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

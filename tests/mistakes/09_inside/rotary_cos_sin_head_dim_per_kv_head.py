@@ -1,7 +1,7 @@
 """rotary_cos_sin() takes hidden_size // num_key_value_heads as the head dim."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """rotary_cos_sin() always takes hidden_size // num_attention_heads as the head dim, even when the config sets head_dim."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

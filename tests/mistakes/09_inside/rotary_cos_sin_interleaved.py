@@ -1,7 +1,7 @@
 """rotary_cos_sin() repeats each angle for neighbouring dimensions (repeat_interleave)."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """rotary_cos_sin() counts positions from 1 instead of using position_ids as they are."""
 import torch
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("09_inside"))
 

@@ -1,7 +1,7 @@
 """Int8Linear keeps no bias: the q, k and v projections of Qwen2 have one."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """Int8Linear keeps the scales in float32: 4 bytes per row on top of the int8 weight."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

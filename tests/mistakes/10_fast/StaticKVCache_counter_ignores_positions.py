@@ -1,7 +1,7 @@
 """update() writes at a length counter of its own, ignoring the positions it is given."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """__init__ accepts any size: a batch of 0, max_len 0, or more slots than the model has positions."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

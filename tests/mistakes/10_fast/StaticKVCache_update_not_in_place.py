@@ -1,7 +1,7 @@
 """update() writes with the out-of-place index_copy and stores the result: a new tensor every call."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

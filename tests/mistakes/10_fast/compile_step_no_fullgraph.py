@@ -1,7 +1,7 @@
 """compile_step() leaves fullgraph off: a graph break silently splits the step, with Python in between."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

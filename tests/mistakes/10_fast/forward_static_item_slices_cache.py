@@ -1,7 +1,7 @@
 """forward_static() slices the cache to the filled length, read from the positions with int(): a graph break (a data-dependent shape) under compile."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

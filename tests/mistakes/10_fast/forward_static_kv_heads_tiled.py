@@ -1,7 +1,7 @@
 """forward_static() tiles the kv heads with .repeat (0,1,0,1) instead of repeat_interleave (0,0,1,1)."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """forward_static() keeps a Python int counter of the filled length on the cache: harmless in eager, but dynamo guards on it, so every decode step recompiles."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """forward_static() gives the kv heads to the attention as they are, without repeating them for the query heads."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """forward_static() trusts the cache: one built for another model, or for another batch, fails deep inside a layer."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

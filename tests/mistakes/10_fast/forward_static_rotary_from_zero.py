@@ -1,7 +1,7 @@
 """forward_static() rotates by 0..T-1 in every call instead of the given positions: the prefill is right, every decode step rotates as position 0."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """generate_static() allocates a fresh cache every step and feeds the whole sequence again: static shapes per call, but no cache kept (and a new graph per length)."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """generate_static() always makes max_new_tokens tokens: it never looks at eos_token_id."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """generate_static() starts decoding whatever it is given: a batch of two runs into a cache for one."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

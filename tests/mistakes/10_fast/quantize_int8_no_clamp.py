@@ -1,7 +1,7 @@
 """quantize_int8() never clamps, and divides in the weight's own dtype: in bf16 a value rounds to 128, which wraps to -128."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

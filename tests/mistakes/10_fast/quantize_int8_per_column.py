@@ -1,7 +1,7 @@
 """quantize_int8() takes the max over dim 0: one scale per input column."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

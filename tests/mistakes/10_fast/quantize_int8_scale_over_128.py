@@ -1,7 +1,7 @@
 """quantize_int8() divides max|row| by 128 (int8 reaches -128) instead of 127, and clamps."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """quantize_int8() leaves a row of zeros with scale 0 (and 0/0 = nan in it)."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """quantize_model() replaces the projections of the model it is given: the shared model is changed."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("10_fast"))
 

@@ -1,7 +1,7 @@
 """allocate() hands out blocks from a queue of free blocks: first freed, first reused, not the lowest."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

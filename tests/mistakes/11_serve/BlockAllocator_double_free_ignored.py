@@ -1,7 +1,7 @@
 """free() of a block that is already free does nothing instead of raising ValueError."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

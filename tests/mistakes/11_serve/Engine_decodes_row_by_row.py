@@ -1,7 +1,7 @@
 """The decode step runs one forward per running request instead of one for all of them."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

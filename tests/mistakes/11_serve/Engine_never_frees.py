@@ -1,7 +1,7 @@
 """A finished request leaves the batch but its blocks are never given back to the pool."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """When a running request needs a block and none is free, OutOfBlocks escapes: nobody is preempted."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """add_request() queues whatever it gets: a duplicate id, an empty prompt, a prompt larger than the pool."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """When the pool runs out, the OLDEST running request is preempted instead of the most recently admitted."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

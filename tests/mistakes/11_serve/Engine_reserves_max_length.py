@@ -1,7 +1,7 @@
 """Admission reserves the blocks of a request's maximum length (prompt + max_new_tokens) up front."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """gather() returns every token of the blocks it touches, the unfilled end of the last block too."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """write() takes the block from slot % block_size and the offset from slot // block_size."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

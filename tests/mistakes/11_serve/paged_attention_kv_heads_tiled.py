@@ -1,7 +1,7 @@
 """paged_attention() tiles the key/value heads (repeat) instead of giving each one its group of consecutive query heads."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """paged_attention() forgets the 1/sqrt(head_dim) scale."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

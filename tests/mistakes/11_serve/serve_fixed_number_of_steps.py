@@ -1,7 +1,7 @@
 """serve() steps the engine as many times as the longest max_new_tokens, as if nobody ever waited."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """slots() returns the positions themselves, as if the sequence owned blocks 0, 1, 2... in order."""
 # ruff: noqa: F821  (the reference's names arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("11_serve"))
 

@@ -1,7 +1,7 @@
 """lookup_draft() follows the first occurrence of the n-gram instead of the most recent one."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("12_speculative"))
 

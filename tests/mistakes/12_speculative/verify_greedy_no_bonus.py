@@ -1,7 +1,7 @@
 """verify_greedy() returns the argmax of the last accepted row, not the bonus row, when all are accepted."""
 # ruff: noqa: F821  (the reference's functions arrive through globals() below)
 
-from kata.adapters import reference_functions
+from kata.plugin.adapters import reference_functions
 
 globals().update(reference_functions("12_speculative"))
 
