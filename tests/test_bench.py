@@ -138,3 +138,15 @@ def test_the_learners_unfinished_engine_gets_one_sentence():
     assert result.returncode == 2
     assert "11_serve: implement" in result.stdout and "--impl solutions" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_speculative_decoding_is_timed_against_greedy_with_its_passes():
+    result = kata_bench("--speculative", "--tokens", "12", "--repeats", "1", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    greedy, lookup, draft_model = data["rows"]
+    assert greedy["passes"] == 12 and all(row["same_tokens"] for row in data["rows"])
+    assert draft_model["passes"] < 12  # the one-layer draft agrees with its target on the stand-in
+    assert [c["positions"] for c in data["positions"]] == [1, 2, 5, 9, 17]
+    table = kata_bench("--speculative", "--tokens", "12", "--repeats", "1")
+    assert "need" in table.stdout and "real" in table.stdout  # the stand-in does not copy code: said so

@@ -15,7 +15,7 @@ from graded_runs import kata, shipped_copy
 from kata.cli import devcheck
 from kata.plugin import output as pytest_report
 
-NEW = "10_example"
+NEW = "13_example"
 MISTAKE_TEXT = "FILL IN: the likely mistake in double(), and where to look."
 
 
@@ -26,7 +26,7 @@ def course(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def skeleton(tmp_path_factory) -> Path:
-    """A copy of the course with 10_example just written by `kata dev new`, nothing filled in."""
+    """A copy of the course with 13_example just written by `kata dev new`, nothing filled in."""
     course = shipped_copy(tmp_path_factory.mktemp("skeleton") / "course")
     assert dev(course, "new", NEW, "--functions", "double").returncode == 0
     return course
@@ -59,27 +59,27 @@ def fill_in(course: Path) -> None:
          ("return None  # FILL IN: the wrong line", "return x + 2"), ('CAUGHT_BY = "FILL IN"', 'CAUGHT_BY = "twice"'), text)
     edit(course / "tests" / "alternatives" / NEW / "another_way.py", signature,
          ('raise NotImplementedError("FILL IN: another correct way to write double()")', "return x + x"), text)
-    for rel in ("exercises/10_example/example.py", "exercises/10_example/README.md", "exercises/10_example/README.zh.md",
+    for rel in ("exercises/13_example/example.py", "exercises/13_example/README.md", "exercises/13_example/README.zh.md",
                 "kata/manifest.toml", "README.md", "README.zh.md"):
         edit(course / rel, *([signature] if rel.endswith(".py") else []), text)
     subprocess.run([sys.executable, "-m", "kata.course.pristine"], cwd=course, check=True, capture_output=True)
 
 
 def test_a_new_stub_says_todo_as_the_report_does():
-    assert devcheck.todo_message("10_example", "double", 3) == (
-        "10_example: implement double() — see exercises/10_example/README.md, step 3")
-    assert pytest_report.TODO.format(exercise="10_example", function="double", folder="exercises/10_example/",
-                                     step=3) == devcheck.todo_message("10_example", "double", 3)
+    assert devcheck.todo_message("13_example", "double", 3) == (
+        "13_example: implement double() — see exercises/13_example/README.md, step 3")
+    assert pytest_report.TODO.format(exercise="13_example", function="double", folder="exercises/13_example/",
+                                     step=3) == devcheck.todo_message("13_example", "double", 3)
 
 
 def test_new_then_check_then_verify_is_the_instructors_path(course, capsys):
     start = time.perf_counter()
     new = dev(course, "new", NEW, "--functions", "double")
     assert new.returncode == 0, new.stdout + new.stderr
-    for said in ("Fill in, file by file", "solutions/10_example/example.py", "kata/locale/zh/titles.toml"):
+    for said in ("Fill in, file by file", "solutions/13_example/example.py", "kata/locale/zh/titles.toml"):
         assert said in new.stdout
-    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "exercises/10_example", "solutions/10_example",
-                           "tests/mistakes/10_example", "tests/alternatives/10_example"], cwd=course,
+    ruff = subprocess.run([sys.executable, "-m", "ruff", "check", "exercises/13_example", "solutions/13_example",
+                           "tests/mistakes/13_example", "tests/alternatives/13_example"], cwd=course,
                           capture_output=True, text=True)
     assert ruff.returncode == 0, ruff.stdout
 
@@ -113,9 +113,9 @@ def test_check_names_a_seeded_problem_and_its_fix(skeleton, seed):
     path, old, new, said = {
         "title": ("kata/locale/zh/titles.toml", "test_double_gives_the_right_answer = ", "test_other = ",
                   "no Chinese title for test_double_gives_the_right_answer"),
-        "step": ("exercises/10_example/example.py", "README.md, step 1", "README.md, step 2", "its TODO says"),
-        "caught_by": ("tests/mistakes/10_example/double_mistake.py", "CAUGHT_BY =", "CAUGHT = ", "no CAUGHT_BY"),
-        "catalog": ("kata/locale/zh/10_example.toml", "[messages]\n", "[messages]\n#", "no Chinese for"),
+        "step": ("exercises/13_example/example.py", "README.md, step 1", "README.md, step 2", "its TODO says"),
+        "caught_by": ("tests/mistakes/13_example/double_mistake.py", "CAUGHT_BY =", "CAUGHT = ", "no CAUGHT_BY"),
+        "catalog": ("kata/locale/zh/13_example.toml", "[messages]\n", "[messages]\n#", "no Chinese for"),
         "hints": ("kata/manifest.toml", '  { en = "FILL IN: the API or the shapes double() needs."', "#", "1 rung(s) of hints"),
     }[seed]
     saved = (course / path).read_text(encoding="utf-8")

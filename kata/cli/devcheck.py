@@ -74,6 +74,11 @@ def file_problems(exercise: Exercise) -> list[Problem]:
              if not path.is_file()]
     if exercise.folder().is_dir() and not test_files(exercise):
         found.append(Problem(rel(exercise.folder()), t("has no graded tests (test_*.py)"), t("write its graded tests")))
+    for path in test_files(exercise):  # pytest imports test files by their name: two of one name cannot both run
+        for other in (e for e in exercises() if e.id != exercise.id and (e.folder() / path.name).is_file()):
+            found.append(Problem(rel(path), t("has the name of a graded test file of {other}: pytest cannot collect both",
+                                               other=other.id),
+                                 t("rename it after this exercise, e.g. test_{name}", name=f"{exercise.id[3:]}_{path.name[5:]}")))
     return found
 
 

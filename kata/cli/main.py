@@ -99,6 +99,8 @@ def parser() -> argparse.ArgumentParser:
                        "compiled and int8, at batch 1, each as a share of the memory-bandwidth bound")
     which.add_argument("--serve", action="store_true", help="11_serve: decode throughput by batch size, and the KV "
                        "memory of pages against reserving the maximum length")
+    which.add_argument("--speculative", action="store_true", help="12_speculative: target passes per token and tok/s "
+                       "against greedy, prompt lookup and a one-layer draft, from a copying prompt")
     b.add_argument("--backend", help="with --fast: the compiled rows' torch.compile backend (default: inductor where it can run)")
     dev_arguments(command("dev", "for instructors: new, check and verify an exercise"))
     return p

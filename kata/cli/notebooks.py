@@ -76,8 +76,8 @@ def _stub_cells(exercise: Exercise) -> list[str]:
     for node in tree.body:
         start = (node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno) - 1
         text = "\n".join(lines[start:node.end_lineno])
-        if isinstance(node, ast.FunctionDef):
-            functions.append(text)
+        if isinstance(node, ast.FunctionDef) or (isinstance(node, ast.ClassDef) and node.name in exercise.functions):
+            functions.append(text)  # a class the learner writes gets its own cell too; one given stays in the header
         elif not (isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant)):
             header.append(text)  # imports and constants; the module docstring is the lesson's job
     return ["\n".join(header)] + functions

@@ -124,7 +124,8 @@ def cmd_bench(args) -> int:
         counts = [int(n) for n in args.tokens.split(",")]
     except ValueError:
         raise KataError(t("--tokens takes numbers separated by commas, like 16,64,256 (not {tokens!r})", tokens=args.tokens)) from None
-    exercise = manifest.find("10_fast" if args.fast else "11_serve" if args.serve else "05_kv_cache")
+    exercise = manifest.find("10_fast" if args.fast else "11_serve" if args.serve else
+                             "12_speculative" if args.speculative else "05_kv_cache")
     try:
         impl = adapters.load_implementation(exercise, solutions=args.impl == "solutions")
         resolved = bench.resolve_bench_model(args.model or models.requested_spec())
@@ -132,7 +133,7 @@ def cmd_bench(args) -> int:
         raise KataError(str(error)) from None
     model, tokenizer = models.load(resolved)
     log = (lambda *_: None) if args.json else (lambda line: console.print(f"[dim]{escape(line)}[/]"))
-    if args.fast or args.serve:
+    if args.fast or args.serve or args.speculative:
         return _bench_part_two(args, impl, model, tokenizer, resolved, counts, log)
     try:
         rows = bench.run(model, tokenizer, impl, counts, repeats=args.repeats, log=log)
@@ -156,10 +157,21 @@ def cmd_bench(args) -> int:
 
 
 def _bench_part_two(args, impl, model, tokenizer, resolved, counts, log) -> int:
-    """`kata bench --fast` (10_fast's loops) and `kata bench --serve` (11_serve's engine)."""
+    """`kata bench --fast` (10_fast's loops), `--serve` (11_serve's engine), `--speculative` (12's decoding)."""
     import json
 
     try:
+        if args.speculative:
+            from kata.cli import bench_speculative
+
+            rows = bench_speculative.speculative_rows(model, tokenizer, impl, counts[0], repeats=args.repeats, log=log)
+            cost = bench_speculative.positions_cost(model)
+            if args.json:
+                print(json.dumps({"rows": rows, "positions": cost}, indent=1))
+            else:
+                copies = not (resolved.is_standin or (args.model or "").startswith("shape:"))
+                bench_speculative.report(rows, cost, resolved.source, console, copies)
+            return 0
         if args.fast:
             from kata.cli import bench_fast
 

@@ -83,6 +83,7 @@ def _eos_set(eos_token_id) -> set[int]:
     return {eos_token_id} if isinstance(eos_token_id, int) else set(eos_token_id)
 
 
+@torch.no_grad()
 def generate_static(model, input_ids, max_new_tokens: int, eos_token_id=None, step=None) -> torch.Tensor:
     step = forward_static if step is None else step
     if input_ids.dim() != 2 or input_ids.shape[0] != 1 or input_ids.shape[1] < 1:
@@ -95,16 +96,15 @@ def generate_static(model, input_ids, max_new_tokens: int, eos_token_id=None, st
         return input_ids.new_empty(1, 0)
     eos = _eos_set(eos_token_id)
     cache = StaticKVCache(model.config, 1, T + max_new_tokens, model.dtype, input_ids.device)
-    with torch.no_grad():
-        logits = step(model, cache, input_ids, torch.arange(T, device=input_ids.device))
-        token = logits[:, -1].argmax(-1, keepdim=True)  # [1, 1], a new tensor: safe across graph replays
-        new = [token]
-        position = torch.tensor([T], device=input_ids.device)
-        while len(new) < max_new_tokens and int(token) not in eos:
-            logits = step(model, cache, token, position)
-            token = logits[:, -1].argmax(-1, keepdim=True)
-            new.append(token)
-            position = position + 1  # a tensor of the same shape: the same graph every step
+    logits = step(model, cache, input_ids, torch.arange(T, device=input_ids.device))
+    token = logits[:, -1].argmax(-1, keepdim=True)  # [1, 1], a new tensor: safe across graph replays
+    new = [token]
+    position = torch.tensor([T], device=input_ids.device)
+    while len(new) < max_new_tokens and int(token) not in eos:
+        logits = step(model, cache, token, position)
+        token = logits[:, -1].argmax(-1, keepdim=True)
+        new.append(token)
+        position = position + 1  # a tensor of the same shape: the same graph every step
     return torch.cat(new, dim=1)
 
 
