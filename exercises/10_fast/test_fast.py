@@ -296,7 +296,7 @@ def model32(model):
 
 
 @pytest.mark.task("generate_static", uses=("StaticKVCache", "causal_mask", "forward_static"))
-@pytest.mark.parametrize("prompt", [TYPO_PROMPT, EVERYDAY_PROMPTS[1]])
+@pytest.mark.parametrize("prompt", [TYPO_PROMPT, EVERYDAY_PROMPTS[1]], ids=["typo_prompt", "everyday_prompt"])
 def test_generate_static_equals_greedy(impl, model32, tokenizer, prompt):
     ids = prompt_ids(tokenizer, prompt, model32.device)
     T, want = ids.shape[1], greedy_reference(model32, ids, NEW_TOKENS, eos_token_id=None)[0].tolist()

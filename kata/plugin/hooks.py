@@ -198,15 +198,23 @@ def pytest_runtest_call(item):
         not_run.kata_explanation = hang_explanation(item)  # one hang, explained once
         raise not_run
     limit = item.stash.get(TIME_LIMIT, None)  # set by pytest_timeout_set_timer
+    failure = None
     try:
         with deadline.deadline(limit) if limit else contextlib.nullcontext():
             return (yield)
+    except BaseException as error:
+        failure = error
+        raise
     finally:
         changes = guard.after_test() if guard else []  # also puts back what the library itself set
         if changes:
             guard.restore()
             listed = "\n  - " + "\n  - ".join(changes)
-            pytest.fail(t("your code changed the shared model, which every test uses:{listed}\nIt has been restored for the next tests. Work on copies (tensor.clone(), copy.deepcopy) and pass options as arguments instead of editing the model.", listed=listed), pytrace=False)
+            damage = t("your code changed the shared model, which every test uses:{listed}\nIt has been restored for the next tests. Work on copies (tensor.clone(), copy.deepcopy) and pass options as arguments instead of editing the model.", listed=listed)
+            if failure is None:
+                pytest.fail(damage, pytrace=False)
+            if isinstance(failure, pytest.fail.Exception):  # the test's own verdict, then what the guard saw
+                failure.msg = f"{failure.msg}\n{damage}"
 
 
 # --- fixtures -------------------------------------------------------------------------------
