@@ -15,22 +15,13 @@ import statistics
 import time
 
 from kata.cli.bench import synchronize
+from kata.testkit.probes import first_layers_copy
 
 COPYING_PROMPT = (
     "Rename total to subtotal in this function:\ndef price(items, tax):\n    total = 0\n"
     "    for item in items:\n        total += item.price * item.count\n    return total * (1 + tax)\n\n"
     "The function with total renamed to subtotal:\ndef price(items, tax):\n    subtotal = 0\n")
 NGRAM = 3
-
-
-def one_layer_draft(model):
-    """A draft model: a copy of ``model`` with its first decoder layer only (the same embedding and head)."""
-    small = copy.deepcopy(model)
-    small.model.layers = small.model.layers[:1]
-    small.config.num_hidden_layers = 1
-    if getattr(small.config, "layer_types", None):
-        small.config.layer_types = small.config.layer_types[:1]
-    return small
 
 
 def _greedy(model, ids, n):
@@ -61,7 +52,7 @@ def speculative_rows(model, tokenizer, impl, new_tokens: int = 64, k: int = 4, r
         model = copy.deepcopy(model).float()
     device = model.device
     ids = tokenizer(COPYING_PROMPT, return_tensors="pt").input_ids.to(device)
-    small = one_layer_draft(model)
+    small = first_layers_copy(model)  # the draft model: the target's first layer, the same head
 
     def small_draft(seen: list[int], kk: int) -> list[int]:
         return _greedy(small, torch.tensor([seen], device=device), kk)[0].tolist()

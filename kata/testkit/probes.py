@@ -128,6 +128,17 @@ def float32_copy(model):
     return copy.deepcopy(model).float()
 
 
+def first_layers_copy(model, layers: int = 1):
+    """A copy of ``model`` with only its first decoder layers, the same embedding and head: a draft
+    model for speculative decoding, cheaper than its target and wrong often enough to be rejected."""
+    draft = copy.deepcopy(model)
+    draft.model.layers = draft.model.layers[:layers]
+    draft.config.num_hidden_layers = layers
+    if getattr(draft.config, "layer_types", None):
+        draft.config.layer_types = draft.config.layer_types[:layers]
+    return draft
+
+
 # --- batches of prompts ------------------------------------------------------------------------
 
 
