@@ -124,13 +124,37 @@ def test_the_fast_loops_are_timed_like_for_like_with_compile_time_apart():
     assert all(0 < row["bound_share"] for row in rows)
 
 
-def test_the_serving_bench_shows_batching_and_paging():
-    result = kata_bench("--serve", "--json")
+@pytest.fixture(scope="module")
+def serve_run(tmp_path_factory):
+    """One `kata bench --serve --json --plot` on the stand-in: (its JSON, the plot's path)."""
+    plot = tmp_path_factory.mktemp("serve") / "serve.png"
+    # the stand-in's ops are too small to share among threads: one thread keeps the run short on a busy machine
+    result = kata("bench", "--serve", "--json", "--plot", str(plot), env={"OMP_NUM_THREADS": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    data = json.loads(result.stdout)
+    return json.loads(result.stdout), plot
+
+
+def test_the_serving_bench_shows_batching_and_paging(serve_run):
+    data, plot = serve_run
     assert [row["batch"] for row in data["throughput"]] == [1, 4, 16]
     reserved, longest, paged = (row["kv_bytes"] for row in data["memory"])
     assert paged <= longest < reserved  # pages hold what is used; reserving holds what might be
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_serving_bench_serves_one_mix_three_ways_and_tracks_the_blocks(serve_run):
+    data, _ = serve_run
+    rows = {row["way"]: row for row in data["serving"]}
+    assert list(rows) == ["one_by_one", "engine", "transformers"]
+    for way in ("one_by_one", "engine"):  # like for like: the Engine's tokens are the one-by-one loop's
+        assert rows[way]["same_tokens"] and rows[way]["tokens"] > 0 and rows[way]["tok_s"] > 0, rows[way]
+    hf = rows["transformers"]  # measured and matching, or not measured with one line saying why
+    assert (hf["same_tokens"] and hf["tokens"] == rows["engine"]["tokens"]) or (hf["tok_s"] is None and hf["note"]), hf
+    blocks = data["blocks"]
+    used = [step["blocks_in_use"] for step in blocks["steps"]]
+    assert used and max(used) <= blocks["num_blocks"] and used[-1] == 0
+    assert max(used) == data["memory"][-1]["blocks"]  # the paged peak is the most blocks held in a step
+    assert blocks["steps"][0]["running"] > 1 and blocks["steps"][-1]["running"] == 0
 
 
 def test_the_learners_unfinished_engine_gets_one_sentence():

@@ -4,12 +4,14 @@
   of the same prompt length, one step() admits and prefills them all, then the median of a few
   pure decode steps (B rows in one forward) is timed. tokens/s = B / step time. A decode step reads
   every weight once whatever B is, so on a memory-bound device 16 rows cost little more than one.
-- ``memory``: seeded requests of mixed prompt and output lengths are served to the end by the
-  Engine; the most blocks it ever held (``engine.allocator``) against what a server reserving each
-  request's maximum length up front would hold, in bytes of keys and values.
+- ``memory``: seeded requests of mixed prompt and output lengths (``requests_mix``) are served to the
+  end by the Engine (``bench_serve_ways``, which also serves them one by one with 05's loop and with
+  transformers' continuous batching, and records the blocks in use after each step); the most blocks
+  it ever held against what a server reserving each request's maximum length up front would hold, in
+  bytes of keys and values.
 
-``run`` does both and returns the rows; ``report`` prints the tables, ``plot`` draws them. Nothing
-here checks tokens: the graded tests do that.
+``run`` does all of it and returns the rows; ``report`` prints the tables, ``plot`` draws them. The
+serving table compares every way's tokens with the one-by-one loop's; the graded tests check the rest.
 """
 
 from __future__ import annotations
@@ -80,19 +82,12 @@ def requests_mix(vocab: int, n: int = 16, seed: int = 0, prompt=(8, 64), output=
     return [(i, _prompt(rng, vocab, rng.randint(*prompt)), rng.randint(*output)) for i in range(n)]
 
 
-def memory(model, impl, requests, block_size: int = 16, max_batch: int = 16, max_len: int = 2048,
-           log=print) -> list[MemoryRow]:
-    """Peak KV bytes: paged (measured on the Engine) vs reserving each request's maximum up front."""
+def memory(model, requests, blocks: dict, max_batch: int = 16, max_len: int = 2048, log=print) -> list[MemoryRow]:
+    """Peak KV bytes: paged (the most blocks the Engine held, from ``blocks``' steps) vs reserving up front."""
     per_token = kv_bytes_per_token(model.config, model.dtype)
+    block_size = blocks["block_size"]
     longest = max(len(p) + n for _, p, n in requests)
-    blocks = sum(math.ceil((len(p) + n) / block_size) for _, p, n in requests)  # room for all: no preemption
-    engine = impl.Engine(model, blocks, block_size, max_batch)
-    for rid, prompt, n in requests:
-        engine.add_request(rid, prompt, n)
-    peak = 0
-    while engine.has_unfinished():
-        engine.step()
-        peak = max(peak, blocks - engine.allocator.num_free)
+    peak = max((s["blocks_in_use"] for s in blocks["steps"]), default=0)
     batch = min(max_batch, len(requests))
     rows = [
         MemoryRow(f"reserve max_len {max_len} per running request", None, batch * max_len * per_token),
@@ -105,14 +100,21 @@ def memory(model, impl, requests, block_size: int = 16, max_batch: int = 16, max
     return rows
 
 
-def run(model, impl, batch_sizes=(1, 4, 16), requests: int = 16, log=print):
-    """(throughput rows, memory rows) for one model and one implementation of 11_serve."""
+def run(model, impl, batch_sizes=(1, 4, 16), requests: int = 16, log=print, impl05=None):
+    """(throughput rows, memory rows, serving rows, the Engine's blocks per step) for one implementation of
+    11_serve; ``impl05``: 05's functions for the one-by-one row (by default loaded the same way as ``impl``)."""
     import torch
 
+    from kata.cli import bench_serve_ways
+    from kata.cli.bench_fast import _load_05
+
+    impl05 = impl05 if impl05 is not None else _load_05(impl)
+    mix = requests_mix(model.config.vocab_size, requests)
     with torch.no_grad():
         fast = throughput(model, impl, batch_sizes, log=log)
-        mem = memory(model, impl, requests_mix(model.config.vocab_size, requests), log=log)
-    return fast, mem
+        ways, blocks = bench_serve_ways.serving(model, impl, impl05, mix, log=log)
+        mem = memory(model, mix, blocks, log=log)
+    return fast, mem, ways, blocks
 
 
 def report(fast: list[ThroughputRow], mem: list[MemoryRow], model, source: str, console=None) -> None:
@@ -133,19 +135,30 @@ def report(fast: list[ThroughputRow], mem: list[MemoryRow], model, source: str, 
         out(f"| {r.scheme} | {'' if r.blocks is None else r.blocks} | {r.kv_bytes / 2**20:.1f} |")
 
 
-def plot(fast: list[ThroughputRow], mem: list[MemoryRow], path, title: str) -> None:
-    """tokens/s against batch size, and KV MiB per scheme."""
+def plot(fast: list[ThroughputRow], mem: list[MemoryRow], path, title: str, blocks: dict | None = None) -> None:
+    """tokens/s against batch size, KV MiB per scheme, and (with ``blocks``) the Engine's blocks in use per step."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (speed, kv) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, axes = plt.subplots(1, 3 if blocks else 2, figsize=(17 if blocks else 10, 4.2),
+                             gridspec_kw={"width_ratios": [1, 1, 1.3] if blocks else [1, 1]})
+    speed, kv = axes[0], axes[1]
     speed.plot([r.batch for r in fast], [r.tokens_per_s for r in fast], "-o")
     speed.set(xlabel="running requests (rows per decode step)", ylabel="tokens/s", title="decode throughput")
     speed.grid(alpha=0.3)
     kv.barh([r.scheme for r in mem], [r.kv_bytes / 2**20 for r in mem])
     kv.set(xlabel="MiB of keys and values", title="KV memory")
+    if blocks:
+        used, steps = axes[2], blocks["steps"]
+        used.step([s["step"] for s in steps], [s["blocks_in_use"] for s in steps], where="post", label="blocks in use")
+        used.step([s["step"] for s in steps], [s["running"] for s in steps], where="post", label="running requests")
+        used.axhline(blocks["num_blocks"], color="grey", linestyle="--", label=f"pool ({blocks['num_blocks']} blocks)")
+        used.set(xlabel="Engine step", ylabel=f"blocks of {blocks['block_size']} tokens / requests",
+                 title="blocks in use per step")
+        used.legend(fontsize=8)
+        used.grid(alpha=0.3)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -97,8 +97,9 @@ def parser() -> argparse.ArgumentParser:
     which = b.add_mutually_exclusive_group()
     which.add_argument("--fast", action="store_true", help="10_fast: generate, 05's loop, the static loop eager, "
                        "compiled and int8, at batch 1, each as a share of the memory-bandwidth bound")
-    which.add_argument("--serve", action="store_true", help="11_serve: decode throughput by batch size, and the KV "
-                       "memory of pages against reserving the maximum length")
+    which.add_argument("--serve", action="store_true", help="11_serve: decode throughput by batch size, the KV "
+                       "memory of pages against reserving the maximum length, and 16 requests served one by one, by "
+                       "the Engine and by transformers' continuous batching, with the blocks in use per step")
     which.add_argument("--speculative", action="store_true", help="12_speculative: target passes per token and tok/s "
                        "against greedy, prompt lookup and a one-layer draft, from a copying prompt")
     b.add_argument("--backend", help="with --fast: the compiled rows' torch.compile backend (default: inductor where it can run)")

@@ -182,14 +182,18 @@ def _bench_part_two(args, impl, model, tokenizer, resolved, counts, log) -> int:
 
         if model.device.type == "cpu":
             model = model.float()  # a bf16 step over many rows costs several single steps on CPUs without bf16 units
-        fast, mem = bench_serve.run(model, impl, log=log)
+        fast, mem, ways, blocks = bench_serve.run(model, impl, log=log)
     except NotImplementedError as error:
         raise KataError(t("{error} (or measure the reference: --impl solutions)", error=error)) from None
     if args.json:
-        print(json.dumps({"throughput": [vars(r) for r in fast], "memory": [vars(r) for r in mem]}, indent=1))
+        print(json.dumps({"throughput": [vars(r) for r in fast], "memory": [vars(r) for r in mem],
+                          "serving": ways, "blocks": blocks}, indent=1))
     else:
+        from kata.cli import bench_serve_ways
+
         bench_serve.report(fast, mem, model, resolved.source, console)
+        bench_serve_ways.report(ways, blocks, bench_serve.requests_mix(model.config.vocab_size), console)
     if args.plot:
-        bench_serve.plot(fast, mem, Path(args.plot), f"{resolved.source}, {args.impl}")
+        bench_serve.plot(fast, mem, Path(args.plot), f"{resolved.source}, {args.impl}", blocks)
     return 0
 
