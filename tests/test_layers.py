@@ -4,17 +4,16 @@ cli -> grading -> plugin -> testkit, model -> course -> core -> i18n. A module m
 package. The old flat names (kata.checks, kata.pristine, ...) are aliases of the new modules.
 """
 
-import ast
 import importlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from test_structure import KATA, kata_imports
 
 from kata import _moved
 
-KATA = Path(__file__).resolve().parents[1] / "kata"
 ALLOWED = {
     "i18n": set(),
     "core": {"i18n"},
@@ -32,20 +31,6 @@ def _package_of(path: Path) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _kata_imports(path: Path) -> set[str]:
-    """Every kata module a file imports, at the top or inside a function."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("kata.")}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == "kata":
-                found |= {f"kata.{a.name}" for a in node.names}
-            elif node.module.startswith("kata."):
-                found.add(node.module)
-    return found
-
-
 def _modules():
     return sorted(p for p in KATA.rglob("*.py") if _package_of(p))
 
@@ -59,11 +44,10 @@ def test_every_module_sits_in_a_known_layer():
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(KATA)))
 def test_imports_flow_one_way(path):
     package = _package_of(path)
-    for name in _kata_imports(path):
-        target = name.split(".")[1]
-        target = _moved.MOVED.get(target, target).split(".")[0]
+    for name in kata_imports(path):  # 'cli.check', the old flat names already resolved
+        target = name.split(".")[0]
         assert target == package or target in ALLOWED[package], (
-            f"kata/{path.relative_to(KATA)} ({package}) imports {name} ({target}); "
+            f"kata/{path.relative_to(KATA)} ({package}) imports kata.{name} ({target}); "
             f"{package} may import only {sorted(ALLOWED[package]) or 'nothing from kata'}")
 
 

@@ -138,6 +138,19 @@ class BenchError(RuntimeError):
     pass
 
 
+def float32_on_cpu(model, log=print):
+    """The model a CPU bench times: a float32 copy (bf16 matmuls on CPUs without bf16 units are slower and
+    would hide the point), or the model itself on any other device or when it is float32 already."""
+    import torch
+
+    from kata.testkit.probes import float32_copy
+
+    if model.device.type != "cpu" or model.dtype == torch.float32:
+        return model
+    log(f"float32 on the CPU: a float32 copy of the {model.dtype} model")
+    return float32_copy(model)
+
+
 def synchronize(device) -> None:
     """GPUs run asynchronously: wait for the queued work before reading the clock."""
     import torch

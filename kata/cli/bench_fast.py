@@ -14,13 +14,12 @@ experimental) the compiled rows fall back to the eager backend, and one line say
 
 from __future__ import annotations
 
-import copy
 import shutil
 import statistics
 import time
 from pathlib import Path
 
-from kata.cli.bench import PROMPT, memory_bandwidth_gbs, synchronize
+from kata.cli.bench import PROMPT, float32_on_cpu, memory_bandwidth_gbs, synchronize
 
 
 def read_bytes(model) -> int:
@@ -96,9 +95,7 @@ def fast_rows(model, tokenizer, impl, new_tokens: int, repeats: int, log=print, 
     """
     import torch
 
-    if model.device.type == "cpu" and model.dtype != torch.float32:
-        log(f"float32 on the CPU: a float32 copy of the {model.dtype} model")
-        model = copy.deepcopy(model).float()
+    model = float32_on_cpu(model, log)
     impl05 = impl05 if impl05 is not None else _load_05(impl)
     device = model.device
     auto_backend, mode, why = pick_backend(device)

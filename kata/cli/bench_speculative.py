@@ -10,11 +10,10 @@ code, so the lookup figure on a copying prompt means something only with the rea
 
 from __future__ import annotations
 
-import copy
 import statistics
 import time
 
-from kata.cli.bench import synchronize
+from kata.cli.bench import float32_on_cpu, synchronize
 from kata.testkit.probes import first_layers_copy
 
 COPYING_PROMPT = (
@@ -47,9 +46,7 @@ def speculative_rows(model, tokenizer, impl, new_tokens: int = 64, k: int = 4, r
     """One dict per way: name, passes, passes_per_token, seconds, tok_s, x_greedy, same_tokens."""
     import torch
 
-    if model.device.type == "cpu" and model.dtype != torch.float32:
-        log(f"float32 on the CPU: a float32 copy of the {model.dtype} model")
-        model = copy.deepcopy(model).float()
+    model = float32_on_cpu(model, log)
     device = model.device
     ids = tokenizer(COPYING_PROMPT, return_tensors="pt").input_ids.to(device)
     small = first_layers_copy(model)  # the draft model: the target's first layer, the same head

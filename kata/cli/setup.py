@@ -194,6 +194,9 @@ def _bench_part_two(args, impl, model, tokenizer, resolved, counts, log) -> int:
         bench_serve.report(fast, mem, model, resolved.source, console)
         bench_serve_ways.report(ways, blocks, bench_serve.requests_mix(model.config.vocab_size), console)
     if args.plot:
-        bench_serve.plot(fast, mem, Path(args.plot), f"{resolved.source}, {args.impl}", blocks)
+        try:
+            bench_serve.plot(fast, mem, Path(args.plot), f"{resolved.source}, {args.impl}", blocks)
+        except ImportError:
+            raise KataError(t("--plot needs matplotlib: pip install matplotlib")) from None
     return 0
 

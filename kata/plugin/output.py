@@ -100,15 +100,15 @@ def _in_every_language(message: str) -> dict[str, str]:
 def _learner_facing(item, excinfo) -> tuple[str | None, str]:
     """A short message for a failure that came from learner code, instead of a deep traceback,
     and the id of the explanation it gives (kata.core.report.explanation_id)."""
+    exercise = manifest.for_test_file(item.path)
     if excinfo.errisinstance(NotImplementedError):  # named after the stub function that raised it
-        function = _unwritten_function(item, excinfo)
-        return f"TODO: {_todo(item, function, str(excinfo.value))}", explanation_id(f"todo:{function}")
+        function = _unwritten_function(item, exercise, excinfo)
+        return f"TODO: {_todo(exercise, function, str(excinfo.value))}", explanation_id(f"todo:{function}")
     template = getattr(excinfo.value, "kata_template", None)
     if template:  # a graded check recognised the mistake (kata.testkit.checks.fail)
         return None, explanation_id("mistake", template)
     if getattr(excinfo.value, "kata_explanation", None):  # the harness's own failures name theirs
         return None, excinfo.value.kata_explanation
-    exercise = manifest.for_test_file(item.path)
     impl = adapters.implementation_path(exercise, state_of(item.config).solutions, state_of(item.config).impl_file) if exercise else None
     frames = [e for e in excinfo.traceback if impl and Path(str(e.path)) == impl]
     where = ""
@@ -133,11 +133,10 @@ def _learner_facing(item, excinfo) -> tuple[str | None, str]:
 TODO = "{exercise}: implement {function}() — see {folder}README.md, step {step}"
 
 
-def _unwritten_function(item, excinfo) -> str:
+def _unwritten_function(item, exercise, excinfo) -> str:
     """The exercise function a NotImplementedError came from: the frame that raised it, or for a
     class's method its class (StaticKVCache.__init__ is StaticKVCache), else the test's task."""
     frame = excinfo.traceback[-1]
-    exercise = manifest.for_test_file(item.path)
     functions = exercise.functions if exercise else []
     if frame.name in functions:
         return frame.name
@@ -148,10 +147,9 @@ def _unwritten_function(item, excinfo) -> str:
     return task_of(item) or frame.name
 
 
-def _todo(item, function: str, message: str) -> str:
+def _todo(exercise, function: str, message: str) -> str:
     """What is left to write, told from the manifest (never parsed from the stub's text), with the
     lesson in the learner's language; a NotImplementedError that is not a stub's keeps its text."""
-    exercise = manifest.for_test_file(item.path)
     if exercise is None or function not in exercise.functions:
         return message
     # The catalog names the lesson of each language (README.md, README.zh.md), so the report's two
