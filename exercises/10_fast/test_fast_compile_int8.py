@@ -31,6 +31,9 @@ PROJECTIONS = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self
                "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")
 
 
+NEAR_TIE = 0.1  # a top-2 gap below this share of a row's standard deviation is a near tie
+
+
 @pytest.fixture(scope="module")
 def model32(model):
     return float32_copy(model)
@@ -330,20 +333,25 @@ def test_quantize_model_replaces_the_projections_of_a_copy(impl, model):
 
 @pytest.mark.task("quantize_model", uses=("quantize_int8", "Int8Linear"))
 def test_the_quantised_model_agrees_with_the_original(impl, model32, tokenizer):
+    """Top-1 agreement where the original's choice is clear. Where its two best scores lie closer than a tenth of
+    the row's spread, any faithful rounding may swap them: random weights give many such near ties, trained ones few."""
     quantized = impl.quantize_model(model32)
     agree = total = 0
     for prompt in (*EVERYDAY_PROMPTS, TYPO_PROMPT, FRANCE_PROMPT, PENALTY_PROMPT, SPREAD_PROMPT):
         ids = tokenizer(prompt, return_tensors="pt").input_ids.to(model32.device)
         with torch.no_grad():
-            mine, theirs = quantized(ids).logits[0].argmax(-1), model32(ids).logits[0].argmax(-1)
-        agree, total = agree + int((mine == theirs).sum()), total + ids.shape[1]
-        if prompt == TYPO_PROMPT and mine[-1] != theirs[-1]:
+            mine, original = quantized(ids).logits[0], model32(ids).logits[0]
+        best = original.topk(2, -1).values
+        clear = (best[:, 0] - best[:, 1]) >= NEAR_TIE * original.std(-1)
+        same = mine.argmax(-1) == original.argmax(-1)
+        agree, total = agree + int(same[clear].sum()), total + int(clear.sum())
+        if prompt == TYPO_PROMPT and clear[-1] and not same[-1]:
             fail(t("quantize_model(model)(input_ids)   # {prompt!r}, float32 copy", prompt=prompt),
-                 t("next token {got!r}", got=tokenizer.decode([int(mine[-1])])),
-                 t("{want!r}, as the original", want=tokenizer.decode([int(theirs[-1])])),
+                 t("next token {got!r}", got=tokenizer.decode([int(mine[-1].argmax())])),
+                 t("{want!r}, as the original", want=tokenizer.decode([int(original[-1].argmax())])),
                  t("see Int8Linear's tests: each quantised projection must stay within half a step of the original."))
     if agree < 0.95 * total:
         fail(t("quantize_model(model), top-1 teacher-forced over the course prompts, float32 copy"),
-             t("{agree} of {total} positions agree", agree=agree, total=total), t(">= 95%"),
+             t("{agree} of {total} positions agree (near ties left out)", agree=agree, total=total), t(">= 95%"),
              t("see Int8Linear's tests: each quantised projection must stay within half a step of the original."))
     copy.deepcopy(quantized)  # a plain module tree: it can be copied, moved, saved

@@ -24,6 +24,7 @@ from kata.testkit.probes import (
     PositionRecorder,
     divergence,
     float32_copy,
+    full_size,
     greedy_reference,
     short_list,
 )
@@ -149,7 +150,8 @@ def test_verify_greedy_accepts_the_agreeing_prefix(impl, case):
 
 # --- task 3: speculative_greedy --------------------------------------------------------------------
 
-NEW_TOKENS = 40  # the stand-in's answer to this prompt repeats itself after ~25 tokens: lookup drafts hit then
+NEW_TOKENS = 40  # the stand-in's answer to this prompt repeats itself after ~25 tokens: lookup drafts hit then;
+#                 half as many on a full-size model, whose passes cost far more
 K = 4
 
 
@@ -165,6 +167,12 @@ def prompt(tokenizer, device):
 
 def reference(model32, prompt, n=NEW_TOKENS, eos=None) -> list[int]:
     return greedy_reference(model32, prompt, n, eos_token_id=eos)[0].tolist()
+
+
+@pytest.fixture(scope="module")
+def natural(model32, prompt):
+    """Greedy's new tokens after the prompt, computed once."""
+    return reference(model32, prompt, NEW_TOKENS // 2 if full_size(model32) else NEW_TOKENS)
 
 
 def simple_lookup(ids, k):
@@ -247,13 +255,13 @@ def expect_tokens(model32, tokenizer, prompt, call, got, want, extra=None):
 
 @pytest.mark.task("speculative_greedy", uses=("verify_greedy",))
 @pytest.mark.parametrize("kind", ["always_right", "always_wrong", "random", "empty", "prompt_lookup"])
-def test_speculative_greedy_equals_greedy_whatever_the_draft(impl, model32, tokenizer, prompt, kind):
-    want = reference(model32, prompt)
+def test_speculative_greedy_equals_greedy_whatever_the_draft(impl, model32, tokenizer, prompt, natural, kind):
+    want = natural
     vocab = model32.config.vocab_size
-    run = Run(impl, model32, prompt, NEW_TOKENS, make_draft(kind, prompt[0].tolist() + want, vocab), K)
+    run = Run(impl, model32, prompt, len(natural), make_draft(kind, prompt[0].tolist() + want, vocab), K)
     call = t("speculative_greedy(model32, input_ids, {n}, draft, k={k})   # draft: {kind}; model32: a float32 copy",
-             n=NEW_TOKENS, k=K, kind=kind)
-    got, passes = run.unpack(call, NEW_TOKENS)
+             n=len(natural), k=K, kind=kind)
+    got, passes = run.unpack(call, len(natural))
     T = prompt.shape[1]
     for r, context in enumerate(run.drafts):
         if context != prompt[0].tolist() + got[:len(context) - T]:
@@ -269,13 +277,13 @@ def test_speculative_greedy_equals_greedy_whatever_the_draft(impl, model32, toke
 
 @pytest.mark.task("speculative_greedy", uses=("verify_greedy",))
 @pytest.mark.parametrize("k", [1, 4])
-def test_speculative_greedy_with_a_perfect_draft_needs_one_pass_per_k_plus_1_tokens(impl, model32, prompt, k):
-    want = reference(model32, prompt)
-    run = Run(impl, model32, prompt, NEW_TOKENS, make_draft("always_right", prompt[0].tolist() + want, 0), k)
-    call = t("speculative_greedy(model32, input_ids, {n}, draft, k={k})   # a draft that is always right", n=NEW_TOKENS,
+def test_speculative_greedy_with_a_perfect_draft_needs_one_pass_per_k_plus_1_tokens(impl, model32, prompt, natural, k):
+    want = natural
+    run = Run(impl, model32, prompt, len(natural), make_draft("always_right", prompt[0].tolist() + want, 0), k)
+    call = t("speculative_greedy(model32, input_ids, {n}, draft, k={k})   # a draft that is always right", n=len(natural),
              k=k)
-    got, passes = run.unpack(call, NEW_TOKENS)
-    expected = 1 + math.ceil((NEW_TOKENS - 1) / (k + 1))
+    got, passes = run.unpack(call, len(natural))
+    expected = 1 + math.ceil((len(natural) - 1) / (k + 1))
     if not run.drafts:
         fail(call, t("{n} target passes, and draft(ids, k) was never called", n=len(run.fed)),
              t("{e} target passes, each checking the draft's guesses", e=expected),
@@ -294,15 +302,14 @@ def test_speculative_greedy_with_a_perfect_draft_needs_one_pass_per_k_plus_1_tok
 
 @pytest.mark.task("speculative_greedy", uses=("verify_greedy",))
 @pytest.mark.parametrize("form", ["int", "list"])
-def test_speculative_greedy_stops_at_eos_inside_an_accepted_run(impl, model32, tokenizer, prompt, form):
-    natural = reference(model32, prompt)
+def test_speculative_greedy_stops_at_eos_inside_an_accepted_run(impl, model32, tokenizer, prompt, natural, form):
     # The first token that appears once only and falls inside a run of accepted draft tokens (not a round's last).
-    at = next(i for i in range(2, NEW_TOKENS) if (i - 1) % (K + 1) != K and natural[i] not in natural[:i])
+    at = next(i for i in range(2, len(natural)) if (i - 1) % (K + 1) != K and natural[i] not in natural[:i])
     eos = natural[at] if form == "int" else [natural[at], tokenizer.vocab_size + 5]
     want = reference(model32, prompt, eos=eos)
-    run = Run(impl, model32, prompt, NEW_TOKENS, make_draft("always_right", prompt[0].tolist() + natural, 0), K, eos)
+    run = Run(impl, model32, prompt, len(natural), make_draft("always_right", prompt[0].tolist() + natural, 0), K, eos)
     call = t("speculative_greedy(model32, input_ids, {n}, draft, k={k}, eos_token_id={eos})   # an always-right draft; "
-             "the eos is new token {at}, inside an accepted run", n=NEW_TOKENS, k=K, eos=eos, at=at)
+             "the eos is new token {at}, inside an accepted run", n=len(natural), k=K, eos=eos, at=at)
     got, _ = run.unpack(call, len(want))
     extra = (t("the eos came inside an accepted draft run and the tokens after it were kept: look at each token as you "
                "append it and stop right after an eos.") if len(got) > len(want) and got[:len(want)] == want else None)

@@ -128,15 +128,29 @@ def float32_copy(model):
     return copy.deepcopy(model).float()
 
 
+def full_size(model) -> bool:
+    """True for models of 100M parameters or more (the real checkpoint, a `shape:` model): each pass costs
+    enough there that graded tests make fewer of them. The stand-in is far smaller."""
+    return sum(p.numel() for p in model.parameters()) >= 1e8
+
+
 def first_layers_copy(model, layers: int = 1):
     """A copy of ``model`` with only its first decoder layers, the same embedding and head: a draft
     model for speculative decoding, cheaper than its target and wrong often enough to be rejected."""
-    draft = copy.deepcopy(model)
+    later = {id(layer): layer for layer in model.model.layers[layers:]}  # left out of the copy, so never copied
+    draft = copy.deepcopy(model, memo=dict(later))
     draft.model.layers = draft.model.layers[:layers]
     draft.config.num_hidden_layers = layers
     if getattr(draft.config, "layer_types", None):
         draft.config.layer_types = draft.config.layer_types[:layers]
     return draft
+
+
+def twin(model):
+    """A second model object over the same weights (nothing copied): a draft identical to its target whose
+    passes hooks can still tell apart from the target's."""
+    shared = {id(tensor): tensor for tensor in (*model.parameters(), *model.buffers())}
+    return copy.deepcopy(model, memo=shared)
 
 
 # --- batches of prompts ------------------------------------------------------------------------
