@@ -157,17 +157,21 @@ def check_batched(run, max_batch):
         if len(step.calls) > len(new) + 1:
             fail(call, t("{n} forward passes ({rows} rows each) with {a} request(s) admitted", n=len(step.calls),
                          rows=step.calls, a=len(new)),
-                 t("one prefill per admitted request, then ONE decode forward for all running requests"),
+                 t("one prefill per admitted request (or fewer, several packed in one), then ONE decode forward for "
+                   "all running requests"),
                  t("the decode step runs the requests one by one: stack their newest tokens into one [N, 1] batch, "
                    "each with its own position, and run the layers once."))
-        if len(step.calls) == len(new) + 1 and step.calls[-1] != len(step.pairs) - len(new):
-            rows, running = step.calls[-1], len(step.pairs) - len(new)
+        running = len(step.pairs) - len(new)  # pairs from the decode forward, the step's last
+        if not running or not step.calls:
+            continue
+        rows, one_prefill_each = step.calls[-1], len(step.calls) == len(new) + 1
+        if rows > running or (one_prefill_each and rows != running):
             mistake = t("a request that finished stayed in the batch: it leaves, and frees its blocks, in the step "
                         "that makes its last token.") if rows > running else None
             fail(call, t("a decode forward of {rows} rows", rows=rows),
                  t("{n} rows: one per running request, each making one token", n=running), mistake)
-        if step.calls and len(step.calls) == len(new) + 1 and step.calls[-1] > max_batch:
-            fail(call, t("a decode forward of {rows} rows", rows=step.calls[-1]),
+        if rows > max_batch:
+            fail(call, t("a decode forward of {rows} rows", rows=rows),
                  t("at most max_batch = {n} rows", n=max_batch),
                  t("admit waiting requests only while fewer than max_batch requests run."))
 

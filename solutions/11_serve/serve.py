@@ -75,15 +75,19 @@ def slots(block_table: list[int], start: int, count: int, block_size: int) -> to
 
 
 def paged_attention(q, cache, layer: int, block_tables: list[list[int]], lengths: list[int]) -> torch.Tensor:
-    heads, head_dim = q.shape[1], q.shape[2]
-    out = []
-    for i, (table, length) in enumerate(zip(block_tables, lengths)):
-        k, v = cache.gather(layer, table, length)  # [kv_heads, length, head_dim]
-        k = k.repeat_interleave(heads // k.shape[0], dim=0)  # each kv head serves a group of query heads
-        v = v.repeat_interleave(heads // v.shape[0], dim=0)
-        scores = (q[i].unsqueeze(1) @ k.transpose(1, 2)) / math.sqrt(head_dim)  # [heads, 1, length]
-        out.append((scores.float().softmax(-1).to(v.dtype) @ v).squeeze(1))
-    return torch.stack(out)
+    # One gather for every row at once (a loop over the rows with cache.gather is as correct, and slower):
+    # row i's slots for positions 0 .. width-1, through its block table padded with block 0 (masked out).
+    width, size = max(lengths), cache.block_size
+    most = max(len(table) for table in block_tables)
+    tables = torch.tensor([table + [0] * (most - len(table)) for table in block_tables], device=q.device)
+    position = torch.arange(width, device=q.device)
+    where = tables[:, position // size] * size + position % size  # [N, width]
+    k = cache.k[layer].flatten(0, 1)[where].transpose(1, 2)  # [N, width, kv_heads, head_dim] -> [N, kv_heads, ...]
+    v = cache.v[layer].flatten(0, 1)[where].transpose(1, 2)
+    real = position[None] < torch.tensor(lengths, device=q.device)[:, None]  # [N, width]: not padding
+    out = F.scaled_dot_product_attention(q.unsqueeze(2), k.to(q.dtype), v.to(q.dtype),
+                                         attn_mask=real[:, None, None, :], enable_gqa=True)
+    return out.squeeze(2)
 
 
 @dataclass
@@ -102,6 +106,8 @@ class Request:
 
 class Engine:
     """Continuous batching over a paged KV cache: requests join and leave between steps."""
+
+    PACKED_TOKENS = 2048  # prefill admitted requests together up to this many tokens per forward
 
     def __init__(self, model, num_blocks: int, block_size: int, max_batch: int):
         for name, value in (("num_blocks", num_blocks), ("block_size", block_size), ("max_batch", max_batch)):
@@ -142,6 +148,7 @@ class Engine:
 
     def _admit(self, made) -> None:
         """Waiting requests join in arrival order while the batch has room and the pool has their blocks."""
+        admitted = []
         while self.waiting and len(self.running) < self.max_batch:
             request = self.waiting[0]
             need = math.ceil(len(request.tokens) / self.block_size)
@@ -153,22 +160,34 @@ class Engine:
             self.waiting.pop(0)
             request.blocks = [self.allocator.allocate() for _ in range(need)]
             self.running.append(request)
-            self._prefill(request, made)
+            admitted.append(request)
+        group = []  # one forward reads the weights once for all of them
+        for request in admitted:
+            if group and sum(len(r.tokens) for r in group) + len(request.tokens) > self.PACKED_TOKENS:
+                self._prefill(group, made)
+                group = []
+            group.append(request)
+        if group:
+            self._prefill(group, made)
 
-    def _prefill(self, request, made) -> None:
-        """Its whole prompt (plus what it made before a preemption) in one forward; its next token."""
-        tokens = request.tokens
-        ids = torch.tensor([tokens], device=self.model.device)
-        positions = torch.arange(len(tokens), device=self.model.device)[None]
-        where = slots(request.blocks, 0, len(tokens), self.block_size)
+    def _prefill(self, requests, made) -> None:
+        """Their whole prompts (plus what each made before a preemption) in ONE forward, packed end to end in
+        one row, each attending causally to its own tokens only; each one's next token."""
+        device = self.model.device
+        lengths = [len(r.tokens) for r in requests]
+        ids = torch.tensor([[token for r in requests for token in r.tokens]], device=device)
+        positions = torch.cat([torch.arange(n, device=device) for n in lengths])[None]  # each restarts at 0
+        where = torch.cat([slots(r.blocks, 0, n, self.block_size) for r, n in zip(requests, lengths)])
+        owner = torch.arange(len(requests), device=device).repeat_interleave(torch.tensor(lengths, device=device))
+        allowed = (owner[:, None] == owner[None, :]) & (positions[0][:, None] >= positions[0][None, :])
 
-        def attend(_layer, q, k, v):  # causal attention over its own fresh keys and values
-            groups = q.shape[1] // k.shape[1]
-            k, v = k.repeat_interleave(groups, dim=1), v.repeat_interleave(groups, dim=1)
-            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        def attend(_layer, q, k, v):  # [1, heads, T, head_dim]: causal inside a request, nothing across
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, enable_gqa=True)
 
-        logits = self._forward(ids, positions, where, attend)
-        self._emit(request, int(logits[0].argmax()), made)
+        last = torch.tensor(lengths, device=device).cumsum(0) - 1  # where each request's tokens end
+        logits = self._forward(ids, positions, where, attend, last)
+        for request, token in zip(requests, logits.argmax(-1).tolist()):
+            self._emit(request, token, made)
 
     def _decode(self, made) -> None:
         """One forward for every running request: each writes its newest token, at its own position."""
@@ -187,8 +206,8 @@ class Engine:
             return out.unsqueeze(2)
 
         logits = self._forward(ids, torch.tensor(positions, device=self.model.device)[:, None], where, attend)
-        for request, row in zip(rows, logits):
-            self._emit(request, int(row.argmax()), made)
+        for request, token in zip(rows, logits.argmax(-1).tolist()):
+            self._emit(request, token, made)
 
     def _grow(self, request) -> bool:
         """A block for the request's newest token when it needs one; preempts the latest arrival if none is free."""
@@ -219,8 +238,9 @@ class Engine:
         if token in request.eos or len(request.out) >= request.max_new_tokens:
             self._release(request)  # leaves the batch now
 
-    def _forward(self, ids, positions, where, attend) -> torch.Tensor:
-        """Last-position logits [rows, vocab] from the model's leaf pieces; keys and values written at `where`."""
+    def _forward(self, ids, positions, where, attend, last=None) -> torch.Tensor:
+        """Logits [rows, vocab] at each row's last position (or, for one packed row, at the positions `last`)
+        from the model's leaf pieces; keys and values written at `where`."""
         model = self.model.model
         hidden = model.embed_tokens(ids)  # [rows, T, hidden]
         cos, sin = model.rotary_emb(hidden, positions)
@@ -238,7 +258,7 @@ class Engine:
             out = attend(i, q, k, v)  # [rows, heads, T, head_dim]
             hidden = hidden + att.o_proj(out.transpose(1, 2).reshape(rows, T, -1))
             hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
-        return self.model.lm_head(model.norm(hidden[:, -1]))
+        return self.model.lm_head(model.norm(hidden[:, -1] if last is None else hidden[0, last]))
 
 
 def serve(model, requests, num_blocks: int, block_size: int, max_batch: int) -> dict:

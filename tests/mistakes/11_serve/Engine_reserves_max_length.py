@@ -18,4 +18,4 @@ class Engine(Engine):
             self.waiting.pop(0)
             request.blocks = [self.allocator.allocate() for _ in range(need)]
             self.running.append(request)
-            self._prefill(request, made)
+            self._prefill([request], made)
