@@ -29,7 +29,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from kata.cli.check import cmd_check, cmd_notebook
-from kata.cli.dev import cmd_dev, dev_arguments
+from kata.cli.dev_args import dev_arguments
 from kata.cli.files import cmd_hint, cmd_list, cmd_reset, cmd_restore, cmd_solution
 from kata.cli.setup import cmd_bench, cmd_doctor, cmd_download
 from kata.cli.ui import console
@@ -105,6 +105,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--backend", help="with --fast: the compiled rows' torch.compile backend (default: inductor where it can run)")
     dev_arguments(command("dev", "for instructors: new, check and verify an exercise"))
     return p
+
+
+def cmd_dev(args) -> int:
+    from kata.cli.dev import cmd_dev as dev  # the instructor's tools import pytest: only when asked for
+
+    return dev(args)
 
 
 COMMANDS = {
