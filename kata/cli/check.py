@@ -3,9 +3,9 @@ grade the whole course against the reference solutions."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
-import time
 from pathlib import Path
 
 from rich.markup import escape
@@ -51,24 +51,37 @@ def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, wor
     what = t("the reference solutions") if solutions else t("your code")
     if impl_file:
         what = shown_as or relative(Path(impl_file))
-    console.print(f"[bold]{t('Checking {id} ({title}) against {what}...', id=exercise.id, title=title_of(exercise), what=what)}[/]")
-    edited = [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
-    if edited:
-        console.print(f"[yellow]{t('These graded test files differ from the shipped ones, so their results prove nothing: {files}. `kata reset {id} --tests` restores them.', files=', '.join(edited), id=exercise.id)}[/]")
+    announce(exercise, what)
     report = worker.check(exercise.folder(), timeout=600, cancel=cancel) if worker else None
     if report is None and not (cancel and cancel.is_set()):
         report = run_graded(exercise, solutions, model, impl_file, cancel)
     if cancel and cancel.is_set():
         return None, None
+    return shown(exercise, report, show_all, record, solutions), report
+
+
+def announce(exercise: Exercise, what: str) -> None:
+    console.print(f"[bold]{t('Checking {id} ({title}) against {what}...', id=exercise.id, title=title_of(exercise), what=what)}[/]")
+    edited = edited_tests(exercise)
+    if edited:
+        console.print(f"[yellow]{t('These graded test files differ from the shipped ones, so their results prove nothing: {files}. `kata reset {id} --tests` restores them.', files=', '.join(edited), id=exercise.id)}[/]")
+
+
+def edited_tests(exercise: Exercise) -> list[str]:
+    return [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
+
+
+def shown(exercise: Exercise, report: grading.Report, show_all=False, record=True, solutions=False) -> bool:
+    """One exercise's results shown (and recorded as progress when ``record``); True if all pass."""
     if not report.results:
         console.print(f"[red]{t('The tests did not run:')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
-        return False, report
+        return False
     mistakes = show_results(report, exercise.functions, show_all)
     if mistakes > 1:
         console.print(f"[yellow]{t('{n} distinct problems, each explained once above.', n=mistakes)}[/]")
     passed, total = report.passed, len(report.results)
-    all_passed = report.all_passed and not edited
+    all_passed = report.all_passed and not edited_tests(exercise)
     if record:
         groups = grading.grouped(report.results, exercise.functions)
         stuck_on = groups[0][0].task if groups else None
@@ -78,27 +91,53 @@ def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, wor
     else:
         console.print(f"[red bold]{t('{id}: {passed}/{total} graded tests pass.', id=exercise.id, passed=passed, total=total)}[/]")
         console.print(t("Lesson: {lesson}. Stuck? `kata hint {id}`.", lesson=relative(exercise.lesson_in(language())), id=exercise.id))
-    return all_passed, report
+    return all_passed
+
+
+def grade_course(exercises: list[Exercise], model=None) -> tuple[grading.Report, dict[str, float]]:
+    """Every exercise's graded tests against the reference solutions in ONE fresh interpreter (the model
+    loaded once, in the course's order); the seconds each exercise's tests took, from the run's events
+    (the first exercise's include loading the model)."""
+    seconds = dict.fromkeys((e.id for e in exercises), 0.0)
+    with console.status(t("Grading the course: loading the model...")) as status:
+        def follow(event: dict) -> None:
+            if event["event"] == "result":  # its seconds: since the previous result, inside the run
+                seconds[event["exercise"]] = seconds.get(event["exercise"], 0.0) + event["seconds"]
+                label = event["label"].get(language(), event["label"]["en"])
+                status.update(t("Grading the course: {count} tests done (last: {label})",
+                                count=f"{event['done']}/{event['total']}", label=escape(label)))
+            elif event["event"] == "model":
+                console.print(f"[dim]{escape(event['text'].rstrip())}[/]")
+
+        args = grading.pytest_args([e.folder() for e in exercises], solutions=True, model=model)
+        report = grading.run_subprocess(args, on_event=follow, env={"KATA_LANG": language()})
+    return report, seconds
 
 
 def check_course(model=None, show_all=False) -> int:
-    """Every exercise against the reference solutions, one after another, then a summary table;
-    0 only if all pass. Nothing is recorded: the solutions are not the learner's progress."""
+    """Every exercise against the reference solutions, graded in one run, shown one after another, then a
+    summary table; 0 only if all pass. Nothing is recorded: the solutions are not the learner's progress."""
+    exercises = manifest.exercises()
+    report, seconds = grade_course(exercises, model)
     rows, failed = [], []
-    for exercise in manifest.exercises():
-        start = time.monotonic()
-        passed, report = checked(exercise, solutions=True, model=model, show_all=show_all, record=False)
-        seconds = time.monotonic() - start
-        results = report.results if report else []
-        rows.append((exercise.id, f"{sum(r.passed for r in results)}/{len(results)}", f"{seconds:.1f}", passed))
+    for exercise in exercises:
+        announce(exercise, t("the reference solutions"))
+        results = [r for r in report.results if r.exercise == exercise.id]
+        code = report.exit_code  # the run's; for this exercise alone, 1 ("some failed") only if one of its own did
+        if code in (0, 1):
+            code = 0 if all(r.passed for r in results) else 1
+        mine = dataclasses.replace(report, results=results, exit_code=code)
+        passed = shown(exercise, mine, show_all, record=False)
+        rows.append((exercise.id, f"{sum(r.passed for r in results)}/{len(results)}", f"{seconds[exercise.id]:.1f}",
+                     passed))
         if not passed:
             failed.append(exercise.id)
         console.print()
     table = Table(title=t("The course against the reference solutions"), title_justify="left", show_edge=False)
     for n, column in enumerate((t("exercise"), t("passed"), t("seconds"))):
         table.add_column(column, justify="left" if n == 0 else "right")
-    for exercise_id, count, seconds, passed in rows:
-        table.add_row(exercise_id, f"[{'green' if passed else 'red'}]{count}[/]", seconds)
+    for exercise_id, count, took, passed in rows:
+        table.add_row(exercise_id, f"[{'green' if passed else 'red'}]{count}[/]", took)
     console.print(table)
     if failed:
         console.print(f"[red bold]{t('{n} of {total} exercises fail against the reference solutions: {ids}.', n=len(failed), total=len(rows), ids=listed(failed))}[/]")

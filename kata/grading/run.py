@@ -39,10 +39,12 @@ LEARNER_STYLE = ("-q", "--no-header", "-rN", "--tb=short", "--color=no")
 QUIET_STYLE = ("-q", "--tb=line", "--color=no")
 
 
-def pytest_args(target: str | Path, *, solutions: bool = False, model: str | None = None,
+def pytest_args(target: str | Path | list, *, solutions: bool = False, model: str | None = None,
                 task: str | None = None, style: tuple[str, ...] = LEARNER_STYLE, extra: tuple[str, ...] = ()) -> list[str]:
-    """The one place a graded pytest command line is written."""
-    args = [str(target), "-p", "no:cacheprovider", *style]
+    """The one place a graded pytest command line is written; ``target``: a folder or file, or a list of them
+    (graded in that order)."""
+    targets = [str(x) for x in target] if isinstance(target, list) else [str(target)]
+    args = [*targets, "-p", "no:cacheprovider", *style]
     if solutions:
         args.append("--solutions")
     if model:

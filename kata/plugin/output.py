@@ -3,6 +3,7 @@ with the next step, a typed event per finished graded test, and the typed report
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -69,7 +70,10 @@ def pytest_runtest_makereport(item, call):
         if first is not None:  # one mistake, explained once: pytest's own report names the first
             report.longrepr = t("the same mistake as {label} (explained above): {line}",
                                 label=first.label_in(language()), line=message.strip().splitlines()[0] if message.strip() else "")
+        now = time.monotonic()
+        seconds, state.clock = now - state.clock, now  # this test's time, with whatever set it up
         state.emit("result", done=len(state.results), total=state.graded_total, outcome=result.outcome,
+                   exercise=result.exercise, seconds=seconds,
                    label={lang: result.label_in(lang) for lang in i18n.LANGUAGES})
     return report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +46,7 @@ class KataSession:
         self.results: list[TestResult] = []
         self.timed_out: set[tuple] = set()  # (exercise, task) whose test hit its time limit
         self.graded_total = 0
+        self.clock = time.monotonic()  # when the last graded result came (at first: the session's start)
         self.report: Report | None = None  # the typed report, once the session has finished
 
     @classmethod
