@@ -39,9 +39,10 @@ def graded(*args: str, env: dict | None = None, timeout: float = 600, cwd: Path 
                                   timeout=timeout, cwd=cwd)
 
 
-def graded_in_process(target: str, *, impl_file=None, task: str | None = None, lang: str = "en") -> Report:
-    """The graded tests of ``target`` inside this process, on the stand-in."""
-    args = grading.pytest_args(target, task=task, style=QUIET_STYLE)
+def graded_in_process(target: str, *, impl_file=None, task: str | None = None, lang: str = "en",
+                      stop_at_first_failure: bool = False) -> Report:
+    """The graded tests of ``target`` inside this process, on the stand-in (``stop_at_first_failure``: pytest -x)."""
+    args = grading.pytest_args(target, task=task, style=QUIET_STYLE, extra=("-x",) if stop_at_first_failure else ())
     # The model stays loaded from one run to the next, as in `kata watch` (the guard restores it).
     return grading.run_in_process(args, impl_file=impl_file, model="tiny", lang=lang, warm_model=True)
 

@@ -1,7 +1,8 @@
 """Every likely wrong version in tests/mistakes/ is caught, with a message that names it.
 
 Each wrong version replaces one function of its exercise, so it is graded against that
-function's tests only (``--task``): the test that must catch it, and nothing that cannot.
+function's tests only (``--task``): the test that must catch it, and nothing that cannot. Grading
+stops at the first failure when that failure names the mistake (`kata dev verify` grades them all).
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def test_there_are_mistakes_for_every_exercise_folder():
 def test_the_graded_tests_catch_and_name_the_mistake(mistake):
     expected_text = caught_by(mistake)
     task = replaced_function(mistake)
-    run = graded_in_process(f"exercises/{mistake.parent.name}", impl_file=mistake, task=task)
+    folder = f"exercises/{mistake.parent.name}"
+    # Most wrong versions are named by the first test that fails them: stop there, and grade every test of the
+    # function only when that first failure does not name it (the proof is the same: caught, and named).
+    run = graded_in_process(folder, impl_file=mistake, task=task, stop_at_first_failure=True)
+    if not any(expected_text in r.message for r in run.results if not r.passed):
+        run = graded_in_process(folder, impl_file=mistake, task=task)
     failed = [r for r in run.results if not r.passed]
     assert run.results, f"no graded test of {task} ran for {mistake.name}"
     assert failed, f"{mistake.parent.name}/{mistake.name}: every graded test of {task} passed on this wrong version"
