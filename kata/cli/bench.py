@@ -79,19 +79,24 @@ def resolve_bench_model(spec: str):
     return models.resolve(spec, log=lambda *_: None)
 
 
-def _median_time(fn, repeats: int, device):
+def timed(fn, repeats: int, device):
+    """(the first run's seconds: a warm-up, or a compile; the median seconds of the next ``repeats`` runs; the
+    first run's result), without gradients, the device synchronised around each run."""
     import torch
 
     with torch.no_grad():
-        result = fn()  # warm-up, and the tokens to compare
+        synchronize(device)
+        start = time.perf_counter()
+        result = fn()
+        synchronize(device)
+        first = time.perf_counter() - start
         times = []
         for _ in range(repeats):
-            synchronize(device)
             start = time.perf_counter()
             fn()
             synchronize(device)
             times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+    return first, statistics.median(times), result
 
 
 def run(model, tokenizer, impl, token_counts, repeats: int = 3, log=print) -> list[Row]:
@@ -112,7 +117,7 @@ def run(model, tokenizer, impl, token_counts, repeats: int = 3, log=print) -> li
         for name, fn in (("hf_cached", lambda: hf(True)), ("hf_uncached", lambda: hf(False)),
                          ("impl_cached", lambda n=n: impl.generate_cached(model, ids, n)),
                          ("impl_uncached", lambda n=n: impl.generate_uncached(model, ids, n))):
-            timings[name], tokens[name] = _median_time(fn, repeats, model.device)
+            _, timings[name], tokens[name] = timed(fn, repeats, model.device)
             log(f"  N={n:<5} {name:<14} {timings[name]:8.3f} s")
         # Like with like must agree exactly: the same computation, so the same tokens.
         for mine, theirs in (("impl_cached", "hf_cached"), ("impl_uncached", "hf_uncached")):

@@ -15,11 +15,9 @@ experimental) the compiled rows fall back to the eager backend, and one line say
 from __future__ import annotations
 
 import shutil
-import statistics
-import time
 from pathlib import Path
 
-from kata.cli.bench import PROMPT, float32_on_cpu, memory_bandwidth_gbs, synchronize
+from kata.cli.bench import PROMPT, float32_on_cpu, memory_bandwidth_gbs, timed
 
 
 def read_bytes(model) -> int:
@@ -58,25 +56,6 @@ def _load_05(impl):
     path = getattr(impl, "_path", None)
     solutions = path is not None and "solutions" in Path(path).parts
     return adapters.load_implementation(manifest.find("05_kv_cache"), solutions=solutions)
-
-
-def _timed(fn, repeats: int, device):
-    """(first run's seconds, median of the next `repeats`, the result)."""
-    import torch
-
-    with torch.no_grad():
-        synchronize(device)
-        start = time.perf_counter()
-        result = fn()
-        synchronize(device)
-        first = time.perf_counter() - start
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            fn()
-            synchronize(device)
-            times.append(time.perf_counter() - start)
-    return first, statistics.median(times), result
 
 
 def _cudagraph_skips() -> int:
@@ -130,7 +109,7 @@ def fast_rows(model, tokenizer, impl, new_tokens: int, repeats: int, log=print, 
         if is_compiled:
             torch._dynamo.reset()  # each compiled row pays (and reports) its own compile
         skips = _cudagraph_skips()
-        first, seconds, tokens = _timed(fn, repeats, device)
+        first, seconds, tokens = timed(fn, repeats, device)
         skipped = _cudagraph_skips() - skips  # CUDA graphs really used? inductor counts each time it falls back
         tokens = tokens.cpu()
         reference = tokens if reference is None else reference

@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from kata.cli.bench import float32_on_cpu, synchronize
+from kata.cli.bench import float32_on_cpu, synchronize, timed
 from kata.testkit.probes import first_layers_copy
 
 COPYING_PROMPT = (
@@ -27,19 +27,6 @@ def _greedy(model, ids, n):
     out = model.generate(ids, attention_mask=ids.new_ones(ids.shape), do_sample=False, max_new_tokens=n,
                          repetition_penalty=1.0, temperature=None, top_p=None, top_k=None, eos_token_id=None)
     return out[:, ids.shape[1]:]
-
-
-def _timed(fn, repeats: int, device):
-    """(result of the first run, median seconds over ``repeats`` runs after it)."""
-    result = fn()
-    times = []
-    for _ in range(repeats):
-        synchronize(device)
-        start = time.perf_counter()
-        fn()
-        synchronize(device)
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times)
 
 
 def speculative_rows(model, tokenizer, impl, new_tokens: int = 64, k: int = 4, repeats: int = 1, log=print) -> list[dict]:
@@ -56,11 +43,12 @@ def speculative_rows(model, tokenizer, impl, new_tokens: int = 64, k: int = 4, r
 
     rows = []
     with torch.no_grad():
-        greedy, seconds = _timed(lambda: _greedy(model, ids, new_tokens), repeats, device)
+        _, seconds, greedy = timed(lambda: _greedy(model, ids, new_tokens), repeats, device)
         rows.append(dict(name="greedy generate", passes=new_tokens, seconds=seconds, tokens=greedy[0].tolist()))
         for name, draft in ((f"prompt lookup (ngram {NGRAM}, k {k})", lambda seen, kk: impl.lookup_draft(seen, NGRAM, kk)),
                             (f"1-layer draft model (k {k})", small_draft)):
-            (new, passes), seconds = _timed(lambda d=draft: impl.speculative_greedy(model, ids, new_tokens, d, k), repeats, device)
+            _, seconds, (new, passes) = timed(lambda d=draft: impl.speculative_greedy(model, ids, new_tokens, d, k),
+                                              repeats, device)
             rows.append(dict(name=name, passes=int(passes), seconds=seconds, tokens=new[0].tolist()))
     for row in rows:
         row["passes_per_token"] = row["passes"] / max(1, len(row["tokens"]))
