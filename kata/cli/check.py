@@ -51,28 +51,28 @@ def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, wor
     what = t("the reference solutions") if solutions else t("your code")
     if impl_file:
         what = shown_as or relative(Path(impl_file))
-    announce(exercise, what)
+    edited = announce(exercise, what)
     report = worker.check(exercise.folder(), timeout=600, cancel=cancel) if worker else None
     if report is None and not (cancel and cancel.is_set()):
         report = run_graded(exercise, solutions, model, impl_file, cancel)
     if cancel and cancel.is_set():
         return None, None
-    return shown(exercise, report, show_all, record, solutions), report
+    return shown(exercise, report, edited, show_all, record, solutions), report
 
 
-def announce(exercise: Exercise, what: str) -> None:
+def announce(exercise: Exercise, what: str) -> list[str]:
+    """The line that says what is graded, and a warning for its graded test files that were edited (returned)."""
     console.print(f"[bold]{t('Checking {id} ({title}) against {what}...', id=exercise.id, title=title_of(exercise), what=what)}[/]")
-    edited = edited_tests(exercise)
+    edited = [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
     if edited:
         console.print(f"[yellow]{t('These graded test files differ from the shipped ones, so their results prove nothing: {files}. `kata reset {id} --tests` restores them.', files=', '.join(edited), id=exercise.id)}[/]")
+    return edited
 
 
-def edited_tests(exercise: Exercise) -> list[str]:
-    return [f for f in pristine.edited_test_files() if f.startswith(f"exercises/{exercise.id}/")]
-
-
-def shown(exercise: Exercise, report: grading.Report, show_all=False, record=True, solutions=False) -> bool:
-    """One exercise's results shown (and recorded as progress when ``record``); True if all pass."""
+def shown(exercise: Exercise, report: grading.Report, edited: list[str], show_all=False, record=True,
+          solutions=False) -> bool:
+    """One exercise's results shown (and recorded as progress when ``record``); True if all pass and no graded
+    test file was ``edited``."""
     if not report.results:
         console.print(f"[red]{t('The tests did not run:')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
@@ -81,7 +81,7 @@ def shown(exercise: Exercise, report: grading.Report, show_all=False, record=Tru
     if mistakes > 1:
         console.print(f"[yellow]{t('{n} distinct problems, each explained once above.', n=mistakes)}[/]")
     passed, total = report.passed, len(report.results)
-    all_passed = report.all_passed and not edited_tests(exercise)
+    all_passed = report.all_passed and not edited
     if record:
         groups = grading.grouped(report.results, exercise.functions)
         stuck_on = groups[0][0].task if groups else None
@@ -121,13 +121,13 @@ def check_course(model=None, show_all=False) -> int:
     report, seconds = grade_course(exercises, model)
     rows, failed = [], []
     for exercise in exercises:
-        announce(exercise, t("the reference solutions"))
+        edited = announce(exercise, t("the reference solutions"))
         results = [r for r in report.results if r.exercise == exercise.id]
         code = report.exit_code  # the run's; for this exercise alone, 1 ("some failed") only if one of its own did
         if code in (0, 1):
             code = 0 if all(r.passed for r in results) else 1
         mine = dataclasses.replace(report, results=results, exit_code=code)
-        passed = shown(exercise, mine, show_all, record=False)
+        passed = shown(exercise, mine, edited, show_all, record=False)
         rows.append((exercise.id, f"{sum(r.passed for r in results)}/{len(results)}", f"{seconds[exercise.id]:.1f}",
                      passed))
         if not passed:
