@@ -44,8 +44,7 @@ def pytest_args(target: str | Path | list, *, solutions: bool = False, model: st
     """The one place a graded pytest command line is written; ``target``: a folder or file, or a list of them
     (graded in that order)."""
     targets = [str(x) for x in target] if isinstance(target, list) else [str(target)]
-    # no:unraisableexception: its clean-up runs gc.collect() twice per session, slow with a model loaded
-    args = [*targets, "-p", "no:cacheprovider", "-p", "no:unraisableexception", *style]
+    args = [*targets, "-p", "no:cacheprovider", *style]  # pyproject.toml's addopts apply too
     if solutions:
         args.append("--solutions")
     if model:
