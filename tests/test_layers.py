@@ -1,6 +1,6 @@
 """The harness in layers: each subpackage of kata/ imports only the ones the table allows.
 
-cli -> grading -> plugin -> testkit, model -> course -> core -> i18n. A module may import its own
+cli -> grading -> plugin -> testkit, model -> course -> core -> i18n; cli -> room -> course. A module may import its own
 package. The old flat names (kata.checks, kata.pristine, ...) are aliases of the new modules.
 """
 
@@ -22,7 +22,8 @@ ALLOWED = {
     "testkit": {"course", "i18n", "core"},
     "plugin": {"testkit", "model", "course", "i18n", "core"},
     "grading": {"plugin", "testkit", "model", "course", "i18n", "core"},
-    "cli": {"grading", "plugin", "testkit", "model", "course", "i18n", "core"},
+    "room": {"course", "i18n", "core"},
+    "cli": {"grading", "plugin", "testkit", "model", "room", "course", "i18n", "core"},
 }
 
 

@@ -288,6 +288,7 @@ def test_the_wheel_carries_the_standin_and_the_chinese_catalogs(tmp_path):
     (wheel,) = (tmp_path / "out").glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"kata/model/standin_model/{p.name}" for p in standin.MODEL_DIR.iterdir()}
-    expected |= {f"kata/{package}/__init__.py" for package in ("core", "i18n", "course", "model", "testkit", "plugin", "grading", "cli")}
+    expected |= {f"kata/{package}/__init__.py" for package in ("core", "i18n", "course", "model", "testkit", "plugin", "grading", "cli", "room")}
     expected |= {f"kata/locale/zh/{p.name}" for p in (ROOT / "kata" / "locale" / "zh").glob("*.toml")}
+    expected |= {f"kata/room/page/{p.name}" for p in (ROOT / "kata" / "room" / "page").iterdir()}  # the room's page
     assert expected <= names, f"missing from the wheel (pyproject.toml's package-data): {sorted(expected - names)}"

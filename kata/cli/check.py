@@ -18,6 +18,7 @@ from kata.course.manifest import Exercise
 from kata.grading import run as grading
 from kata.i18n import language, listed, t
 from kata.plugin.adapters import relative
+from kata.room import outbox as room_outbox
 
 
 def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, cancel=None) -> grading.Report:
@@ -36,17 +37,19 @@ def run_graded(exercise: Exercise, solutions=False, model=None, impl_file=None, 
 
 
 def check(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,
-          cancel: threading.Event | None = None, shown_as: str | None = None, record: bool = True) -> bool | None:
+          cancel: threading.Event | None = None, shown_as: str | None = None, record: bool = True,
+          source: str = "check") -> bool | None:
     """Grade, show the results and record progress (a notebook's cells count as the learner's work).
 
-    True or False: passed or not; None: ``cancel`` was set before the grading finished.
+    True or False: passed or not; None: ``cancel`` was set before the grading finished. ``source``:
+    what graded (check, watch or notebook), told to the workshop room if this course joined one.
     """
-    return checked(exercise, solutions, model, impl_file, worker, show_all, cancel, shown_as, record)[0]
+    return checked(exercise, solutions, model, impl_file, worker, show_all, cancel, shown_as, record, source)[0]
 
 
 def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, worker=None, show_all=False,
             cancel: threading.Event | None = None, shown_as: str | None = None,
-            record: bool = True) -> tuple[bool | None, grading.Report | None]:
+            record: bool = True, source: str = "check") -> tuple[bool | None, grading.Report | None]:
     """``check``, and the report it showed (None: cancelled)."""
     what = t("the reference solutions") if solutions else t("your code")
     if impl_file:
@@ -57,7 +60,7 @@ def checked(exercise: Exercise, solutions=False, model=None, impl_file=None, wor
         report = run_graded(exercise, solutions, model, impl_file, cancel)
     if cancel and cancel.is_set():
         return None, None
-    return shown(exercise, report, edited, show_all, record, solutions), report
+    return shown(exercise, report, edited, show_all, record, solutions, source), report
 
 
 def announce(exercise: Exercise, what: str) -> list[str]:
@@ -70,9 +73,9 @@ def announce(exercise: Exercise, what: str) -> list[str]:
 
 
 def shown(exercise: Exercise, report: grading.Report, edited: list[str], show_all=False, record=True,
-          solutions=False) -> bool:
+          solutions=False, source: str = "check") -> bool:
     """One exercise's results shown (and recorded as progress when ``record``); True if all pass and no graded
-    test file was ``edited``."""
+    test file was ``edited``. Last, once all is shown and saved, the workshop room's record is queued."""
     if not report.results:
         console.print(f"[red]{t('The tests did not run:')}[/]")
         console.print(escape("\n".join(report.output.strip().splitlines()[-15:])))
@@ -91,6 +94,9 @@ def shown(exercise: Exercise, report: grading.Report, edited: list[str], show_al
     else:
         console.print(f"[red bold]{t('{id}: {passed}/{total} graded tests pass.', id=exercise.id, passed=passed, total=total)}[/]")
         console.print(t("Lesson: {lesson}. Stuck? `kata hint {id}`.", lesson=relative(exercise.lesson_in(language())), id=exercise.id))
+    if record and not solutions:
+        # Queued on disk and handed to a separate sender: no network on this path (kata.room.outbox).
+        room_outbox.after_result(exercise.id, report.results, exercise.functions, source)
     return all_passed
 
 
@@ -162,7 +168,8 @@ def cmd_check(args) -> int:
     elif chosen:
         impl_file, counts = Path(chosen), False  # someone else's file says nothing about this learner's progress
         shown_as = t("{file} (named by KATA_IMPL_FILE)", file=relative(Path(chosen).resolve()))
-    passed = check(exercise, args.solutions, args.model, impl_file, show_all=args.all, shown_as=shown_as, record=counts)
+    passed = check(exercise, args.solutions, args.model, impl_file, show_all=args.all, shown_as=shown_as, record=counts,
+                   source="notebook" if args.notebook else "check")
     return 0 if passed else 1
 
 

@@ -13,6 +13,7 @@
     kata doctor              what this machine has: versions, devices, caches, network
     kata bench               time the 05_kv_cache loops against model.generate
     kata dev new|check|verify   for instructors: add an exercise, check it in seconds, prove it
+    kata room serve|join|...    a workshop: the instructor sees every learner's progress, live
 
 EX may be written 3, 03, 03_logits or logits. Commands that do not run a model never import
 torch, so they answer at once.
@@ -31,6 +32,7 @@ from rich.markup import escape
 from kata.cli.check import cmd_check, cmd_notebook
 from kata.cli.dev_args import dev_arguments
 from kata.cli.files import cmd_hint, cmd_list, cmd_reset, cmd_restore, cmd_solution
+from kata.cli.room import cmd_room, room_arguments
 from kata.cli.setup import cmd_bench, cmd_doctor, cmd_download
 from kata.cli.ui import console
 from kata.cli.watch import cmd_watch
@@ -104,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
                        "against greedy, prompt lookup and a one-layer draft, from a copying prompt")
     b.add_argument("--backend", help="with --fast: the compiled rows' torch.compile backend (default: inductor where it can run)")
     dev_arguments(command("dev", "for instructors: new, check and verify an exercise"))
+    room_arguments(command("room", "a workshop room: serve it (instructors), join or leave it (learners)"))
     return p
 
 
@@ -117,7 +120,7 @@ COMMANDS = {
     None: cmd_list, "list": cmd_list, "check": cmd_check, "watch": cmd_watch, "hint": cmd_hint,
     "solution": cmd_solution, "reset": cmd_reset, "restore": cmd_restore, "notebook": cmd_notebook,
     "bench": cmd_bench, "download": cmd_download, "doctor": cmd_doctor,
-    "dev": cmd_dev,
+    "dev": cmd_dev, "room": cmd_room,
 }
 
 

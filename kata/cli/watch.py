@@ -136,7 +136,7 @@ def _check_until_interrupted(exercise, args, worker, events: queue.Queue):
     """Grade in a thread; a save of the exercise's file or q cancels it. True/False, or "again"/"quit"."""
     cancel, outcome = threading.Event(), {}
     grading = threading.Thread(target=lambda: outcome.update(passed=check(
-        exercise, model=args.model, worker=worker, cancel=cancel)), daemon=True)
+        exercise, model=args.model, worker=worker, cancel=cancel, source="watch")), daemon=True)
     grading.start()
     while grading.is_alive():
         try:
