@@ -126,13 +126,13 @@ def test_the_store_tracks_since_when_a_learner_is_stuck_and_keeps_everything_acr
     store.add(ann, [first, a_record(at=t0 + 100)])
     store.add(ann, [first])  # sent twice: stored once
     (cell,) = store.cells()
-    assert cell["status"] == "failing" and cell["stuck_since"] == pytest.approx(t0), "stuck since the first failure"
+    assert cell["status"] == "failing" and cell["stuck_since"] == pytest.approx(t0, abs=0.01), "stuck since the first failure"
     store.add(ann, [a_record(passed=4, at=t0 + 200)])
     assert store.cells()[0]["status"] == "done" and store.cells()[0]["stuck_since"] is None
     store.add(ann, [a_record(at=t0 + 150)])  # an older record delivered late changes only the history
     assert store.cells()[0]["status"] == "done"
     store.add(ann, [a_record(at=t0 + 300)])
-    assert store.cells()[0]["stuck_since"] == pytest.approx(t0 + 300), "a new failing streak starts its own clock"
+    assert store.cells()[0]["stuck_since"] == pytest.approx(t0 + 300, abs=0.01), "a new failing streak starts its own clock"
     code, secret = store.code, store.secret
     store.close()
 
@@ -358,6 +358,57 @@ def test_nothing_is_lost_while_the_room_is_away_and_everything_arrives_when_it_i
     store.close()
 
 
+def test_damaged_room_files_never_break_a_check_or_the_sender(learner):
+    exercise = manifest.find("01")
+    outbox.membership_file().parent.mkdir(parents=True, exist_ok=True)
+    outbox.membership_file().write_text("{not json", encoding="utf-8")
+    outbox.after_result(exercise.id, fake_report(False).results, exercise.functions, "check")
+    assert outbox.membership() is None and outbox.waiting() == [], "a damaged membership: not in a room"
+    outbox.remember("http://127.0.0.1:9", "Ann", "t", 1)
+    outbox.outbox().mkdir(parents=True, exist_ok=True)
+    (outbox.outbox() / "00000000000000000000-x.json").write_text("{half", encoding="utf-8")
+    assert send.deliver(timeout=0.5) == 0 and outbox.waiting() == [], "a damaged record is dropped, not retried forever"
+
+
+def test_a_killed_room_keeps_every_record_it_acknowledged(tmp_path):
+    port, db = free_port(), tmp_path / "room.sqlite3"
+    command = [sys.executable, "-m", "kata", "room", "serve", "--port", str(port), "--db", str(db), "--no-browser"]
+
+    def start():
+        server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+                return server
+            except OSError:
+                time.sleep(0.1)
+        server.kill()
+        raise AssertionError("the room did not start")
+
+    server = start()
+    try:
+        store = Store(db)
+        code = store.code
+        store.close()
+        status, _, answer = http("POST", f"http://127.0.0.1:{port}/api/join", {"code": code, "name": "Ann"})
+        token = answer["token"]
+        acknowledged = []
+        for _ in range(20):
+            status, _, answer = http("POST", f"http://127.0.0.1:{port}/api/records", {"records": [a_record()]}, token=token)
+            acknowledged += answer["stored"]
+        server.kill()  # no goodbye: SIGKILL on POSIX
+        server.wait(timeout=10)
+        server = start()
+        status, _, answer = http("POST", f"http://127.0.0.1:{port}/api/records", {"records": [a_record()]}, token=token)
+        assert status == 200, "the learner's token survives the restart"
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    store = Store(db)
+    assert store.record_count() == len(acknowledged) + 1 == 21
+    store.close()
+
+
 def test_a_record_delivered_twice_is_kept_once(learner, room):
     token = join(room, "Ann")
     outbox.remember(room.url, "Ann", token, 1)
@@ -491,4 +542,4 @@ def test_serve_says_how_to_install_the_server_when_it_is_missing(tmp_path):
 def test_the_load_bench_prints_its_figures():
     out = kata("room", "bench", "--learners", "3", "--seconds", "0.5", timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "3 learners, one record per post:" in out.stdout and "p99" in out.stdout and " 0 errors" in out.stdout
+    assert "3 learners, one record per learner per second:" in out.stdout and "p99" in out.stdout and " 0 errors" in out.stdout

@@ -2,13 +2,15 @@
 
 The server runs in its own process (as `kata room serve` does) on a fresh SQLite file; N simulated
 learners, one thread each, join and post through the same standard-library client a learner's laptop
-uses (a new connection per post, as the sender opens). Two phases, each ``seconds`` long:
-one record per post, back to back (the latency a learner's sender sees, and the records per second
-held), then the outbox's batches of 50 (a room coming back after a network cut).
+uses (a new connection per post, as the sender opens). Three phases, each ``seconds`` long: one record
+per learner per second (a busy workshop's pace: the latency a learner's sender sees), one record per
+post back to back (the most records per second the server holds), then the outbox's batches of 50
+back to back (a room coming back after a network cut).
 """
 
 from __future__ import annotations
 
+import random
 import statistics
 import subprocess
 import sys
@@ -40,14 +42,19 @@ def _serve(db: str, ready: str) -> None:
             time.sleep(3600)
 
 
-def _phase(url: str, tokens: list[str], seconds: float, batch: int) -> tuple[int, list[float], int]:
-    """Every learner posts ``batch`` records per post for ``seconds``: records stored, latencies, errors."""
+def _phase(url: str, tokens: list[str], seconds: float, batch: int, every: float = 0.0) -> tuple[int, list[float], int]:
+    """Every learner posts ``batch`` records per post for ``seconds``, a post every ``every`` seconds (0: back to
+    back, the first of each learner at a random moment of the first period): records stored, latencies, errors."""
     stored, latencies, errors, lock = [0], [], [0], threading.Lock()
     stop = time.monotonic() + seconds
 
     def learner(token: str) -> None:
         n = 0
+        next_post = time.monotonic() + random.uniform(0, every)
         while time.monotonic() < stop:
+            if every:
+                time.sleep(max(0.0, next_post - time.monotonic()))
+                next_post += every
             body = {"sent_at": time.time(), "records": [_record("03_logits", (n + i) % 13) for i in range(batch)]}
             start = time.perf_counter()
             try:
@@ -84,8 +91,10 @@ def main(learners: int = 30, seconds: float = 5.0, say=print) -> dict:
             tokens = [send.post(f"{url}/api/join", {"code": code, "name": f"learner {i:02d}"})["token"]
                       for i in range(learners)]
             figures = {}
-            for name, batch in (("one record per post", 1), (f"{MAX_BATCH} records per post", MAX_BATCH)):
-                stored, latencies, errors = _phase(url, tokens, seconds, batch)
+            for name, batch, every in (("one record per learner per second", 1, 1.0),
+                                       ("one record per post, back to back", 1, 0.0),
+                                       (f"{MAX_BATCH} records per post, back to back", MAX_BATCH, 0.0)):
+                stored, latencies, errors = _phase(url, tokens, seconds, batch, every)
                 latencies.sort()
                 p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
                 figures[name] = {"records_per_s": stored / seconds, "posts": len(latencies), "errors": errors,
