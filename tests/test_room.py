@@ -543,3 +543,20 @@ def test_the_load_bench_prints_its_figures():
     out = kata("room", "bench", "--learners", "3", "--seconds", "0.5", timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "3 learners, one record per learner per second:" in out.stdout and "p99" in out.stdout and " 0 errors" in out.stdout
+
+
+def test_a_real_check_queues_its_record_for_the_room(tmp_path):
+    """`kata check` on the untouched stub, with a room joined: the record holds what the report said."""
+    env = {"KATA_STATE": str(tmp_path / "laptop" / "state.json"), "KATA_ROOM_SEND": "off"}
+    (tmp_path / "laptop").mkdir()
+    (tmp_path / "laptop" / "room.json").write_text(json.dumps(
+        {"address": "http://192.0.2.1:9", "name": "Ann", "token": "t", "learner": 1}), encoding="utf-8")
+    out = kata("check", "01", env=env, timeout=300)
+    assert out.returncode == 1 and "graded tests pass" in out.stdout, out.stdout[-2000:]
+    (queued,) = (tmp_path / "laptop" / "room-outbox").glob("*.json")
+    record = json.loads(queued.read_text(encoding="utf-8"))
+    exercise = manifest.find("01")
+    assert record["exercise"] == "01_load" and record["source"] == "check" and record["passed"] == 0
+    assert record["failing"] == list(exercise.functions)
+    assert record["explanations"] == [f"todo:{f}" for f in exercise.functions]
+    assert records.checked(record, {exercise.id}) == record
