@@ -347,6 +347,11 @@ def test_nothing_is_lost_while_the_room_is_away_and_everything_arrives_when_it_i
     assert len(outbox.waiting()) == 3
     assert send.deliver(timeout=1) == 0, "nothing listens: nothing delivered"
     assert len(outbox.waiting()) == 3 and outbox.last_status()["ok"] is False
+    from kata.cli import room as room_command
+
+    with room_command.console.capture() as said:
+        room_command.cmd_status(None)
+    assert "3 records wait" in said.get() and "could not be reached" in said.get()
 
     store = Store(tmp_path / "room.sqlite3")
     learner_id, token = store.join("Ann")
@@ -427,6 +432,7 @@ def test_a_record_the_room_refuses_does_not_block_the_ones_behind_it(learner, ro
     outbox.add(a_record(exercise="99_gone"))
     outbox.add(a_record())
     assert send.deliver() == 1 and outbox.waiting() == []
+    assert "exercise" in next(iter(outbox.last_status()["rejected"].values()))
 
 
 def test_a_check_never_touches_the_network(learner, monkeypatch):

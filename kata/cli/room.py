@@ -160,7 +160,12 @@ def cmd_status(args) -> int:
     waiting, last = len(outbox.waiting()), outbox.last_status()
     console.print(t("{n} records wait to be delivered.", n=waiting))
     if last and not last.get("ok", True):
-        console.print(f"[yellow]{t('The last delivery failed: {reason} (they are sent again after your next check).', reason=escape(str(last.get('reason'))))}[/]")
+        reason = {0: t("the room could not be reached"),
+                  401: t("the room does not know your token (a new room?): `kata room join` again"),
+                  429: t("the room asked this laptop to slow down")}.get(last.get("status"), str(last.get("reason")))
+        console.print(f"[yellow]{t('The last delivery failed: {reason} (they are sent again after your next check).', reason=escape(reason))}[/]")
+    if last.get("rejected"):
+        console.print(f"[yellow]{t('The room refused {n} records as malformed (dropped): {reasons}', n=len(last['rejected']), reasons=escape('; '.join(sorted(set(last['rejected'].values())))))}[/]")
     return 0
 
 

@@ -64,7 +64,7 @@ def deliver(timeout: float = TIMEOUT) -> int:
     member = outbox.membership()
     if member is None:
         return 0
-    sent = 0
+    sent, rejected = 0, {}
     while True:
         batch = outbox.read(outbox.waiting()[:MAX_BATCH])
         if not batch:
@@ -73,16 +73,15 @@ def deliver(timeout: float = TIMEOUT) -> int:
         try:
             answer = post(f"{member['address']}/api/records", body, member["token"], timeout)
         except RoomError as error:
-            outbox.note_status(ok=False, status=error.status, reason=error.reason, waiting=len(outbox.waiting()))
+            outbox.note_status(ok=False, status=error.status, reason=error.reason, delivered=sent, rejected=rejected)
             return sent
         done = set(answer.get("stored", [])) | set(answer.get("rejected", {}))
         outbox.delivered([path for path, record in batch if record.get("id") in done])
         sent += len(answer.get("stored", []))
-        if answer.get("rejected"):
-            outbox.note_status(ok=True, rejected=answer["rejected"])
+        rejected.update(answer.get("rejected", {}))
         if not done:
             break  # the room kept none of them: do not loop on the same batch
-    outbox.note_status(ok=True, delivered=sent, waiting=len(outbox.waiting()))
+    outbox.note_status(ok=True, delivered=sent, rejected=rejected)
     return sent
 
 
