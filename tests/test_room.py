@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -529,9 +530,10 @@ def test_serve_prints_the_join_line_and_never_the_secret(tmp_path):
         link = kata("room", "link", "--db", str(db))
         assert link.stdout.strip() == f"http://127.0.0.1:{port}/#key={secret}", "the key rides in the fragment"
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)  # Ctrl+C
         out, _ = server.communicate(timeout=20)
     assert f"kata room join 127.0.0.1:{port} {code} --name YOUR_NAME" in out
+    assert "The room is closed" in out, "stopped cleanly, saying how to open it again"
     assert secret not in out, "the instructor's secret was printed or logged"
     assert "GET /" not in out and "POST /" not in out, "the access log is off"
 

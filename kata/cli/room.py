@@ -12,6 +12,7 @@ The learner's side needs nothing beyond the standard library; serving needs `pip
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import webbrowser
@@ -110,8 +111,15 @@ def cmd_serve(args) -> int:
             if web.started:
                 webbrowser.open(private_link(store, args.port))
         threading.Thread(target=open_page, daemon=True).start()
+    def stop(signum, frame):  # uvicorn hands a SIGTERM back once it has shut down: close as Ctrl+C does
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
     try:
         web.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass
     finally:
         store.close()
     console.print(t("The room is closed; `kata room serve` opens it again with everything kept."))
