@@ -15,6 +15,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -454,7 +455,10 @@ def test_a_check_never_touches_the_network(learner, monkeypatch):
         raise AssertionError("a check opened a connection")
 
     started = []
-    monkeypatch.setattr(socket.socket, "connect", no_network)
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(outbox.subprocess, "Popen", lambda command, **kwargs: started.append(command))
     monkeypatch.setenv("KATA_ROOM_SEND", "on")
     outbox.remember("http://192.0.2.1:9", "Ann", "t", 1)  # an address nobody answers at
@@ -467,6 +471,8 @@ def test_a_check_never_touches_the_network(learner, monkeypatch):
 
     check.shown(exercise, fake_report(False), [], record=True, solutions=True)
     assert len(outbox.waiting()) == 1, "grading the solutions is not the learner's progress"
+    check.shown(exercise, fake_report(True), ["exercises/01_load/test_load.py"], record=True)
+    assert len(outbox.waiting()) == 1, "a pass with edited graded tests proves nothing: the room is not told"
 
 
 def test_the_sender_process_delivers_on_its_own(learner, room, monkeypatch):
@@ -568,3 +574,166 @@ def test_a_real_check_queues_its_record_for_the_room(tmp_path):
     assert record["failing"] == list(exercise.functions)
     assert record["explanations"] == [f"todo:{f}" for f in exercise.functions]
     assert records.checked(record, {exercise.id}) == record
+
+
+
+# -- faults found in review --------------------------------------------------------------------------
+def test_infinite_or_huge_times_never_reach_the_store(room):
+    token = join(room, "Ann")
+    body = json.dumps({"records": [a_record()]})[:-1] + ', "sent_at": Infinity}'
+    status, _, answer = http("POST", f"{room.url}/api/records", token=token, raw=body.encode())
+    assert status == 200 and len(answer["stored"]) == 1, "a learner's clock it cannot read is ignored"
+    for at in ("Infinity", "NaN", "1e400", "1" + "0" * 400):
+        record = json.dumps(a_record())
+        raw = record[: record.index('"at":')] + f'"at": {at}' + "}"
+        status, _, answer = http("POST", f"{room.url}/api/records", token=token, raw=('{"records": [' + raw + "]}").encode())
+        assert status == 200 and answer["stored"] == [] and answer["rejected"], at
+    cookie = instructor_cookie(room)
+    assert http("GET", f"{room.url}/api/room", cookie=cookie)[0] == 200
+    assert http("GET", f"{room.url}/api/learners/1", cookie=cookie)[0] == 200
+
+
+@pytest.mark.parametrize("raw", [b"[" * 200_000, b'{"code": "' + "é".encode() * 10 + b'"}'])
+def test_odd_bodies_on_the_open_door_are_refused_not_crashed(room, raw):
+    status, _, _ = http("POST", f"{room.url}/api/join", raw=raw)
+    assert status in (400, 403)
+
+
+def test_odd_cookies_ids_and_line_ends_are_refused_not_crashed(room):
+    assert http("GET", f"{room.url}/api/room", cookie="kata_room=\u00e9t\u00e9")[0] == 401
+    cookie = instructor_cookie(room)
+    assert http("GET", f"{room.url}/api/learners/99999999999999999999999", cookie=cookie)[0] == 404
+    with pytest.raises(ValueError):
+        records.checked({**a_record(), "id": "a" * 32 + "\n"})
+    with pytest.raises(ValueError):
+        records.checked({**a_record(), "failing": ["encode\n"]})
+
+
+def test_the_open_door_takes_a_room_at_once_but_not_hundreds(room):
+    statuses = [http("POST", f"{room.url}/api/join", {"code": room.store.code, "name": f"n{i}"})[0] for i in range(61)]
+    assert statuses[:60] == [200] * 60 and statuses[60] == 429
+
+
+def test_a_learner_asking_for_its_count_is_cheap_and_limited(tmp_path):
+    store = Store(tmp_path / "room.sqlite3")
+    with Running(store, post_rate=(2, 0.01)) as room:
+        token = store.join("Ann")[1]
+        assert [http("GET", f"{room.url}/api/me", token=token)[0] for _ in range(3)] == [200, 200, 429]
+    store.close()
+
+
+def test_a_learners_history_is_capped_and_the_grid_stays_live(tmp_path, monkeypatch):
+    from kata.room import store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_HISTORY", 5)
+    store = Store(tmp_path / "room.sqlite3")
+    ann, _ = store.join("Ann")
+    t0 = time.time() - 100
+    store.add(ann, [a_record(at=t0 + i) for i in range(8)])
+    store.add(ann, [a_record(passed=4, at=t0 + 50)])
+    assert store.count_for(ann) == 5 and store.cells()[0]["status"] == "done"
+    store.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_the_rooms_file_is_its_owners_alone_even_if_it_existed(tmp_path):
+    db = tmp_path / "room" / "r.sqlite3"
+    db.parent.mkdir()
+    db.touch(mode=0o644)
+    Store(db).close()
+    assert db.stat().st_mode & 0o077 == 0
+
+
+def test_a_one_time_key_opens_the_page_once(tmp_path):
+    from kata.room.server import create_app, one_time_key
+
+    store = Store(tmp_path / "room.sqlite3")
+    running = Running(store)
+    key = one_time_key(running.server.config.app)
+    with running as room:
+        assert http("POST", f"{room.url}/api/login", {"key": key})[0] == 200
+        assert http("POST", f"{room.url}/api/login", {"key": key})[0] == 403, "used once, then nothing"
+    assert create_app  # the same app factory `kata room serve` uses
+    store.close()
+
+
+def test_records_the_room_could_never_take_are_dropped_and_the_rest_go(learner, room):
+    token = join(room, "Ann")
+    outbox.remember(room.url, "Ann", token, 1)
+    outbox.outbox().mkdir(parents=True, exist_ok=True)
+    for n, text in enumerate(["[]", "null", '"x"', json.dumps({**a_record(), "id": 7})]):
+        (outbox.outbox() / f"0000000000000000000{n}-odd.json").write_text(text, encoding="utf-8")
+    outbox.add(a_record())
+    assert send.deliver() == 1 and outbox.waiting() == []
+
+
+def test_a_damaged_hint_count_never_breaks_a_check(learner):
+    outbox.remember("http://127.0.0.1:9", "Ann", "t", 1)
+    exercise = manifest.find("01")
+    for hints in ([], {"01_load": {"f": "2", "g": True, "h": 3}}, {"01_load": "x"}, {"01_load": 99_999}):
+        Path(os.environ["KATA_STATE"]).write_text(json.dumps({"hints": hints}), encoding="utf-8")
+        outbox.after_result(exercise.id, fake_report(False).results, exercise.functions, "check")
+    (path_a, first), *_, (path_b, last) = outbox.read(outbox.waiting())
+    assert len(outbox.waiting()) == 4 and first["hints"] == 0 and last["hints"] == 10_000
+
+
+def test_a_notebooks_name_with_spaces_or_chinese_still_reaches_the_room(learner, room):
+    token = join(room, "Ann")
+    outbox.remember(room.url, "Ann", token, 1)
+    results = [Result("n::a", "03_logits", "encode", "failed", "call", "boom",
+                      "raised:TypeError:/course/.kata/notebook_impl/03_logits_my 练习.py:7")]
+    outbox.add(records.make("03_logits", results, ("encode",), 0))
+    assert send.deliver() == 1
+    assert room.store.history(1)[0]["explanations"] == ["raised:TypeError:03_logits_my___.py:7"]
+
+
+def test_the_sender_keeps_trying_while_the_room_is_away_one_sender_at_a_time(learner, tmp_path):
+    port = free_port()
+    store = Store(tmp_path / "room.sqlite3")
+    learner_id, token = store.join("Ann")
+    outbox.remember(f"http://127.0.0.1:{port}", "Ann", token, learner_id)
+    outbox.add(a_record())
+    outbox.sender_lock().write_text("1", encoding="utf-8")
+    send.deliver_patiently(patience=1, first_wait=0.1)
+    assert len(outbox.waiting()) == 1, "a fresh lock: another sender is at work"
+    outbox.sender_lock().unlink()
+    trying = threading.Thread(target=send.deliver_patiently, kwargs={"patience": 30, "first_wait": 0.2})
+    trying.start()
+    time.sleep(1.0)  # the room is away for the first tries
+    with Running(store, port=port):
+        trying.join(timeout=40)
+        assert store.record_count() == 1 and outbox.waiting() == []
+    assert not outbox.sender_lock().exists()
+    store.close()
+
+
+def test_no_proxy_and_no_redirect_carries_the_learners_token(learner, room, monkeypatch):
+    import http.server
+
+    seen = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/stolen")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    trap = http.server.HTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{trap.server_port}")  # a learner's proxy, down or hostile
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{trap.server_port}")
+    token = join(room, "Ann")
+    outbox.remember(room.url, "Ann", token, 1)
+    outbox.add(a_record())
+    assert send.deliver() == 1 and seen == [], "the room was reached directly, not through the proxy"
+    monkeypatch.delenv("http_proxy")
+    monkeypatch.delenv("HTTP_PROXY")
+    outbox.remember(f"http://127.0.0.1:{trap.server_port}", "Ann", "SECRET-TOKEN", 1)
+    outbox.add(a_record())
+    assert send.deliver() == 0 and outbox.last_status()["status"] == 302
+    assert seen == ["Bearer SECRET-TOKEN"], "the redirect was not followed with the token"
+    trap.shutdown()

@@ -96,7 +96,8 @@ def cmd_serve(args) -> int:
     address = f"{lan_address() if args.lan else '127.0.0.1'}:{args.port}"
     store.set_meta("port", str(args.port))  # for `kata room link`
     store.set_meta("address", address)  # for the page's join line
-    config = uvicorn.Config(server.create_app(store), access_log=False, log_level="warning", server_header=False)
+    app = server.create_app(store)
+    config = uvicorn.Config(app, access_log=False, log_level="warning", server_header=False)
     web = uvicorn.Server(config)
     console.print(f"[bold]{t('The room is open.')}[/] {t('Learners join with:')}")
     console.print(f"  [bold]kata room join {address} {store.code} --name YOUR_NAME[/]")
@@ -108,8 +109,8 @@ def cmd_serve(args) -> int:
         def open_page():
             while not web.started and not web.should_exit:
                 threading.Event().wait(0.05)
-            if web.started:
-                webbrowser.open(private_link(store, args.port))
+            if web.started:  # a key good for one login: the browser's command line is visible to other users
+                webbrowser.open(f"http://127.0.0.1:{args.port}/#key={server.one_time_key(app)}")
         threading.Thread(target=open_page, daemon=True).start()
     def stop(signum, frame):  # uvicorn hands a SIGTERM back once it has shut down: close as Ctrl+C does
         raise KeyboardInterrupt
@@ -167,6 +168,8 @@ def cmd_status(args) -> int:
     console.print(t("In the room at {address} as {name}.", address=escape(member["address"]), name=escape(member["name"])))
     waiting, last = len(outbox.waiting()), outbox.last_status()
     console.print(t("{n} records wait to be delivered.", n=waiting))
+    if waiting:
+        outbox.send_later()  # try again now, in the background
     if last and not last.get("ok", True):
         reason = {0: t("the room could not be reached"),
                   401: t("the room does not know your token (a new room?): `kata room join` again"),

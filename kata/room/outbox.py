@@ -90,12 +90,19 @@ def waiting() -> list[Path]:
 
 
 def read(paths: list[Path]) -> list[tuple[Path, dict]]:
+    """The records at ``paths`` that can be sent. One that is damaged, or that breaks the record rules, is
+    deleted (no room would take it, and it must not hold up the ones behind it); one that cannot be read
+    just now (a busy file on Windows) stays for the next try."""
+    from kata.room.records import checked
+
     out = []
     for path in paths:
         try:
-            out.append((path, json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError):
-            path.unlink(missing_ok=True)  # damaged or gone: nothing to deliver
+            out.append((path, checked(json.loads(path.read_text(encoding="utf-8")))))
+        except OSError:
+            continue
+        except (ValueError, RecursionError):
+            path.unlink(missing_ok=True)
     return out
 
 
@@ -113,6 +120,10 @@ def last_status() -> dict:
         return json.loads(status_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def sender_lock() -> Path:
+    return folder() / "room-sender.lock"
 
 
 def send_later() -> None:
@@ -134,14 +145,21 @@ def send_later() -> None:
 def after_result(exercise: str, results, functions, source: str) -> None:
     """A graded result was shown and saved: if this course joined a room, queue its record and start
     the sender. Ids and counts only (kata.room.records)."""
-    if membership() is None:
-        return
-    from kata.room import records
-
-    shown = state.load().get("hints", {}).get(exercise) or {}
-    hints = sum(shown.values()) if isinstance(shown, dict) else int(shown)  # an older state counted per exercise
     try:
-        add(records.make(exercise, results, functions, hints, source))
-    except OSError:
-        return  # a full or read-only disk: the room misses one record, the check is unchanged
+        if membership() is None:
+            return
+        from kata.room import records
+
+        add(records.make(exercise, results, functions, _hints_used(exercise), source))
+    except Exception:  # a full disk, a damaged state file...: the room misses one record, the check is unchanged
+        return
     send_later()
+
+
+def _hints_used(exercise: str) -> int:
+    """Hints shown for ``exercise``, from a state file that may be old (one count per exercise) or damaged."""
+    hints = state.load().get("hints")
+    shown = hints.get(exercise) if isinstance(hints, dict) else None
+    if isinstance(shown, dict):
+        return sum(v for v in shown.values() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    return shown if isinstance(shown, int) and not isinstance(shown, bool) and shown >= 0 else 0

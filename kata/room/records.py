@@ -7,6 +7,7 @@ can quote the learner's code or text.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -36,7 +37,7 @@ def make(exercise: str, results, functions, hints: int, source: str = "check") -
         "total": len(results),
         "failing": failing[:MAX_LIST],
         "explanations": explanations[:MAX_LIST],
-        "hints": int(hints),
+        "hints": min(int(hints), 10_000),
         "source": source,
         "at": round(time.time(), 3),
     }
@@ -49,7 +50,7 @@ def _portable(explanation: str) -> str:
         return explanation
     _, error, rest = explanation.split(":", 2)
     where, _, line = rest.rpartition(":")
-    name = re.split(r"[/\\]", where)[-1]
+    name = re.sub(r"[^A-Za-z0-9_.\-]", "_", re.split(r"[/\\]", where)[-1])  # a notebook's name may hold spaces
     return f"raised:{error}:{name}:{line}"
 
 
@@ -66,9 +67,9 @@ def checked(record, exercises: set[str] | None = None) -> dict:
         return value
 
     rid, exercise = field("id", str), field("exercise", str)
-    if not _RECORD_ID.match(rid):
+    if not _RECORD_ID.fullmatch(rid):
         raise ValueError("id: 32 hexadecimal digits")
-    if not _EXERCISE.match(exercise) or (exercises is not None and exercise not in exercises):
+    if not _EXERCISE.fullmatch(exercise) or (exercises is not None and exercise not in exercises):
         raise ValueError("exercise: not an exercise of this course")
     passed, total, hints = field("passed", int), field("total", int), field("hints", int)
     if not 0 <= passed <= total <= 10_000 or not 0 <= hints <= 10_000:
@@ -76,17 +77,29 @@ def checked(record, exercises: set[str] | None = None) -> dict:
     lists = {}
     for name, pattern in (("failing", _FUNCTION), ("explanations", _EXPLANATION)):
         items = field(name, list)
-        if len(items) > MAX_LIST or not all(isinstance(i, str) and pattern.match(i) for i in items):
+        if len(items) > MAX_LIST or not all(isinstance(i, str) and pattern.fullmatch(i) for i in items):
             raise ValueError(f"{name}: at most {MAX_LIST} ids of the allowed characters")
         lists[name] = list(dict.fromkeys(items))
     source = field("source", str)
     if source not in SOURCES:
         raise ValueError(f"source: one of {', '.join(SOURCES)}")
-    at = float(field("at", (int, float)))
-    if not at == at or at < 0:  # NaN or negative
+    at = seconds(field("at", (int, float)))
+    if at is None or at < 0:
         raise ValueError("at: seconds since the epoch")
     return {"id": rid, "exercise": exercise, "passed": passed, "total": total, **lists, "hints": hints,
             "source": source, "at": at}
+
+
+def seconds(value) -> float | None:
+    """``value`` as a finite float of at most 1e11 (a time in seconds), or None: JSON allows
+    Infinity, NaN and integers too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) and abs(value) <= 1e11 else None
 
 
 def checked_name(name) -> str:

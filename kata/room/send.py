@@ -1,13 +1,17 @@
 """The learner's side on the network (standard library only): join a room, deliver the outbox.
 
-``python -m kata.room.send`` delivers what waits and exits; ``kata check`` starts it on its own
-(kata.room.outbox.send_later) after the result is shown and saved. Every call has a short timeout;
-a record leaves the outbox only when the room has answered that it has it.
+``python -m kata.room.send`` delivers what waits; ``kata check`` starts it on its own
+(kata.room.outbox.send_later) after the result is shown and saved. Every request has a short timeout;
+a record leaves the outbox only when the room has answered that it has it. While the room cannot be
+reached (or asks to slow down) the sender tries again, less and less often, for ten minutes, one sender
+at a time. Requests go straight to the room: no proxy from the environment (a LAN address behind a
+learner's proxy fails), no redirect (it would carry the learner's token to another host).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -16,6 +20,16 @@ from kata.room import outbox
 from kata.room.records import MAX_BATCH
 
 TIMEOUT = 3.0  # seconds per request: a room on the same LAN answers in milliseconds
+PATIENCE = 600.0  # seconds a sender keeps trying while the room is away
+FRESH_LOCK = 90.0  # a sender's lock younger than this means it is still at work (it refreshes it between tries)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 3xx is answered as an error instead of followed
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
 
 
 class RoomError(Exception):
@@ -38,7 +52,7 @@ def post(url: str, body: dict, token: str | None = None, timeout: float = TIMEOU
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=json.dumps(body).encode("utf-8"), headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         try:
@@ -85,5 +99,32 @@ def deliver(timeout: float = TIMEOUT) -> int:
     return sent
 
 
+def deliver_patiently(patience: float = PATIENCE, first_wait: float = 2.0) -> None:
+    """``deliver`` until nothing waits, the room refuses for good (a token it does not know), or
+    ``patience`` runs out; waits double between tries, up to 30 s. One such sender at a time: another
+    that finds a fresh lock leaves the work to it (it lists the outbox again on every try)."""
+    lock = outbox.sender_lock()
+    try:
+        if time.time() - lock.stat().st_mtime < FRESH_LOCK:
+            return
+    except OSError:
+        pass
+    deadline, wait = time.monotonic() + patience, first_wait
+    try:
+        while outbox.membership() is not None:  # `kata room leave` meanwhile: stop
+            outbox.folder().mkdir(parents=True, exist_ok=True)
+            lock.write_text(str(os.getpid()), encoding="utf-8")  # fresh again
+            deliver()
+            last = outbox.last_status()
+            if last.get("ok") or not outbox.waiting() or last.get("status") not in (0, 429):
+                return
+            if time.monotonic() + wait > deadline:
+                return
+            time.sleep(wait)
+            wait = min(2 * wait, 30.0)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
 if __name__ == "__main__":
-    deliver()
+    deliver_patiently()

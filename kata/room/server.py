@@ -96,7 +96,7 @@ async def _body(request: Request) -> dict | None:
             raise TooLarge
     try:
         value = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None
     return value if isinstance(value, dict) else None
 
@@ -106,7 +106,10 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
     exercises = manifest.exercises()
     known = {e.id for e in exercises}
     session = hmac.new(store.secret.encode(), b"instructor", hashlib.sha256).hexdigest()
-    posts, failures = Buckets(*post_rate), Buckets(10, 0.1)
+    # Wrong codes or keys: 10 per address, then one per 10 s. Joins with the right code: a whole room behind one
+    # NAT address may join at once, but not hundreds (each learner has a bucket of posts of its own).
+    posts, failures, joins = Buckets(*post_rate), Buckets(10, 0.1), Buckets(60, 0.1)
+    one_time: set[str] = set()  # keys good for one login: the link `kata room serve` hands the browser
     page = resources.files("kata.room") / "page"
     started = f"{time.time():.0f}"
 
@@ -114,7 +117,7 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         return request.client.host if request.client else "?"
 
     def instructor(request: Request) -> bool:
-        return hmac.compare_digest(request.cookies.get(COOKIE, ""), session)
+        return hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), session.encode())
 
     def learner(request: Request) -> int | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -144,6 +147,9 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
             name = records.checked_name(body.get("name"))
         except ValueError as error:
             return _error(400, str(error))
+        wait = joins.take(client(request))
+        if wait:
+            return _error(429, "too many joins from this address; wait", **{"Retry-After": str(max(1, round(wait)))})
         if len(store.learners()) >= MAX_LEARNERS:
             return _error(403, "the room is full")
         try:
@@ -173,8 +179,8 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
                 rid = record.get("id") if isinstance(record, dict) else None
                 if isinstance(rid, str) and len(rid) <= 64:
                     rejected[rid] = str(error)
-        sent_at = body.get("sent_at")
-        offset = time.time() - sent_at if isinstance(sent_at, (int, float)) and sent_at == sent_at else 0.0
+        sent_at = records.seconds(body.get("sent_at"))  # the learner's clock: records' times are moved by its error
+        offset = max(-86400.0, min(86400.0, time.time() - sent_at)) if sent_at is not None else 0.0
         stored = store.add(who, good, offset) if good else []
         return _json({"stored": stored, "rejected": rejected})
 
@@ -182,15 +188,21 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         who = learner(request)
         if who is None:
             return _error(401, "unknown learner token")
-        mine = store.history(who, limit=10_000)
-        return _json({"learner": who, "records": len(mine)})
+        wait = posts.take(who)
+        if wait:
+            return _error(429, "too many requests; wait", **{"Retry-After": str(max(1, round(wait)))})
+        return _json({"learner": who, "records": store.count_for(who)})
 
     async def login(request: Request) -> Response:
         body = await _body(request)
         key = ("login", client(request))
         if failures.wait(key):
             return _error(429, "too many wrong keys; wait")
-        if body is None or not hmac.compare_digest(str(body.get("key", "")).encode(), store.secret.encode()):
+        given = str(body.get("key", "")).encode() if body is not None else b""
+        once = next((k for k in list(one_time) if hmac.compare_digest(given, k.encode())), None)
+        if once is not None:
+            one_time.discard(once)  # used: a copy of it (say, in the process list) opens nothing
+        elif not hmac.compare_digest(given, store.secret.encode()):
             failures.take(key)
             return _error(403, "wrong key")
         response = _json({"ok": True})
@@ -212,6 +224,8 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
             who = int(request.path_params["learner"])
         except ValueError:
             return _error(404, "no such learner")
+        if not 0 < who < 2**62:  # SQLite's integers
+            return _error(404, "no such learner")
         lang = lang_of(request)
         rows = store.history(who)
         for row in rows:
@@ -225,7 +239,7 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
     async def too_large(request: Request, exc: TooLarge) -> Response:
         return _error(413, f"at most {records.MAX_BODY} bytes")
 
-    return Starlette(exception_handlers={TooLarge: too_large}, routes=[
+    app = Starlette(exception_handlers={TooLarge: too_large}, routes=[
         Route("/", static("room.html", "text/html; charset=utf-8")),
         Route("/room.js", static("room.js", "text/javascript; charset=utf-8")),
         Route("/room.css", static("room.css", "text/css; charset=utf-8")),
@@ -237,6 +251,17 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         Route("/api/room", room),
         Route("/api/learners/{learner}", history),
     ])
+    app.state.one_time = one_time
+    return app
+
+
+def one_time_key(app) -> str:
+    """A key that logs the instructor in once (for the link handed to a browser on the command line)."""
+    import secrets
+
+    key = secrets.token_urlsafe(24)
+    app.state.one_time.add(key)
+    return key
 
 
 def room_view(store: Store, exercises, lang: str) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a projector
 DONE, FAILING = "done", "failing"
+MAX_HISTORY = 2000  # records kept per learner (the oldest go first): a room's file stays small whoever posts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,11 +50,12 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not self.path.exists()
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # It holds the instructor's secret: readable by its owner only, from the moment it exists.
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        if os.name == "posix":
+            os.chmod(self.path, 0o600)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        if fresh and os.name == "posix":
-            os.chmod(self.path, 0o600)  # it holds the instructor's secret
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -116,7 +118,7 @@ class Store:
             self._db.execute("BEGIN")
             try:
                 for r in records:
-                    at = min(r["at"] + clock_offset, now)
+                    at = max(0.0, min(r["at"] + clock_offset, now))
                     failing, explanations = json.dumps(r["failing"]), json.dumps(r["explanations"])
                     cur = self._db.execute(
                         "INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -125,6 +127,9 @@ class Store:
                     if cur.rowcount:
                         self._update_cell(learner, r, at, failing, explanations)
                 self._db.execute("UPDATE learners SET last_seen = ? WHERE id = ?", (now, learner))
+                if self._count(learner) > MAX_HISTORY:
+                    self._db.execute("DELETE FROM records WHERE learner = ? AND rid NOT IN (SELECT rid FROM records "
+                                     "WHERE learner = ? ORDER BY at DESC LIMIT ?)", (learner, learner, MAX_HISTORY))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -172,6 +177,13 @@ class Store:
         for r in out:
             r["failing"], r["explanations"] = json.loads(r["failing"]), json.loads(r["explanations"])
         return out
+
+    def _count(self, learner: int) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM records WHERE learner = ?", (learner,)).fetchone()[0]
+
+    def count_for(self, learner: int) -> int:
+        with self._lock:
+            return self._count(learner)
 
     def record_count(self) -> int:
         with self._lock:
