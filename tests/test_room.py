@@ -625,13 +625,15 @@ def test_a_learner_asking_for_its_count_is_cheap_and_limited(tmp_path):
 def test_a_learners_history_is_capped_and_the_grid_stays_live(tmp_path, monkeypatch):
     from kata.room import store as store_module
 
-    monkeypatch.setattr(store_module, "MAX_HISTORY", 5)
+    monkeypatch.setattr(store_module, "MAX_HISTORY", 10)
     store = Store(tmp_path / "room.sqlite3")
     ann, _ = store.join("Ann")
     t0 = time.time() - 100
-    store.add(ann, [a_record(at=t0 + i) for i in range(8)])
+    store.add(ann, [a_record(at=t0 + i) for i in range(11)])
+    assert store.count_for(ann) == 11, "trimmed only past a tenth over the cap"
     store.add(ann, [a_record(passed=4, at=t0 + 50)])
-    assert store.count_for(ann) == 5 and store.cells()[0]["status"] == "done"
+    assert store.count_for(ann) == 10 and store.cells()[0]["status"] == "done"
+    assert min(r["at"] for r in store.history(ann)) == pytest.approx(t0 + 2, abs=0.01), "the oldest went first"
     store.close()
 
 

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS records (
   passed INTEGER NOT NULL, total INTEGER NOT NULL, failing TEXT NOT NULL, explanations TEXT NOT NULL,
   hints INTEGER NOT NULL, source TEXT NOT NULL, at REAL NOT NULL, received REAL NOT NULL,
   PRIMARY KEY (learner, rid));
+CREATE INDEX IF NOT EXISTS records_by_time ON records (learner, at);
 CREATE TABLE IF NOT EXISTS cells (
   learner INTEGER NOT NULL, exercise TEXT NOT NULL, status TEXT NOT NULL, passed INTEGER NOT NULL,
   total INTEGER NOT NULL, failing TEXT NOT NULL, explanations TEXT NOT NULL, hints INTEGER NOT NULL,
@@ -127,7 +128,7 @@ class Store:
                     if cur.rowcount:
                         self._update_cell(learner, r, at, failing, explanations)
                 self._db.execute("UPDATE learners SET last_seen = ? WHERE id = ?", (now, learner))
-                if self._count(learner) > MAX_HISTORY:
+                if self._count(learner) > MAX_HISTORY * 1.1:  # trimmed now and then, not on every post
                     self._db.execute("DELETE FROM records WHERE learner = ? AND rid NOT IN (SELECT rid FROM records "
                                      "WHERE learner = ? ORDER BY at DESC LIMIT ?)", (learner, learner, MAX_HISTORY))
                 self._db.execute("COMMIT")
