@@ -27,8 +27,9 @@ from kata.core.report import Report  # noqa: E402
 from kata.core.report import TestResult as Result  # noqa: E402
 from kata.course import manifest  # noqa: E402
 from kata.room import explain, outbox, records, send  # noqa: E402
-from kata.room.server import Running, room_view  # noqa: E402
+from kata.room.server import Running  # noqa: E402
 from kata.room.store import NameTaken, Store  # noqa: E402
+from kata.room.view import room_view  # noqa: E402
 
 
 def a_record(exercise="03_logits", passed=1, total=4, explanations=("todo:encode",), at=None, **extra) -> dict:

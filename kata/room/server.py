@@ -27,7 +27,9 @@ from starlette.routing import Route
 from kata.course import manifest
 from kata.i18n import LANGUAGES, render
 from kata.room import explain, records
-from kata.room.store import FAILING, NameTaken, Store
+from kata.room.limits import Buckets
+from kata.room.store import NameTaken, Store
+from kata.room.view import room_view
 
 COOKIE = "kata_room"
 MAX_LEARNERS = 500
@@ -46,29 +48,6 @@ PAGE_TEXTS = (
     "This page needs the instructor's private link (`kata room link` prints it).",
     "exercise", "passed", "when", "from", "explanations", "Show all", "{n} s", "{n} min", "{n} h",
 )
-
-
-class Buckets:
-    """A token bucket per key: ``capacity`` at once, then ``rate`` per second."""
-
-    def __init__(self, capacity: float, rate: float):
-        self.capacity, self.rate, self._state = capacity, rate, {}
-
-    def wait(self, key) -> float:
-        """0 if a token is there, else the seconds until one is."""
-        now = time.monotonic()
-        tokens, then = self._state.get(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - then) * self.rate)
-        self._state[key] = (tokens, now)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-
-    def take(self, key) -> float:
-        """Spend a token: 0 if there was one, else the seconds to wait (nothing spent)."""
-        wait = self.wait(key)
-        if not wait:
-            tokens, now = self._state[key]
-            self._state[key] = (tokens - 1, now)
-        return wait
 
 
 def _json(data, status: int = 200, **headers) -> JSONResponse:
@@ -262,43 +241,6 @@ def one_time_key(app) -> str:
     key = secrets.token_urlsafe(24)
     app.state.one_time.add(key)
     return key
-
-
-def room_view(store: Store, exercises, lang: str) -> dict:
-    """What the page draws: the grid, the explanations most learners hit now, the room's code."""
-    now = time.time()
-    by_learner: dict[int, dict] = {}
-    for cell in store.cells():
-        by_learner.setdefault(cell["learner"], {})[cell["exercise"]] = cell
-    learners, common = [], {}
-    for learner in store.learners():
-        cells = by_learner.get(learner["id"], {})
-        row = {}
-        for exercise, cell in cells.items():
-            row[exercise] = {"status": cell["status"], "passed": cell["passed"], "total": cell["total"],
-                             "hints": cell["hints"], "failing": cell["failing"],
-                             "stuck": round(now - cell["stuck_since"]) if cell["stuck_since"] else None}
-            if cell["status"] == FAILING:
-                for explanation in cell["explanations"]:
-                    entry = common.setdefault(explanation, {"learners": set(), "exercises": set()})
-                    entry["learners"].add(learner["name"])
-                    entry["exercises"].add(exercise)
-        latest = max(cells.values(), key=lambda c: c["at"])["exercise"] if cells else None
-        learners.append({"id": learner["id"], "name": learner["name"], "cells": row, "current": latest,
-                         "last_seen": round(now - learner["last_seen"]) if learner["last_seen"] else None})
-    ranked = sorted(common.items(), key=lambda item: (-len(item[1]["learners"]), item[0]))[:12]
-    return {
-        "code": store.code,
-        "address": store.meta("address"),  # where learners join, as `kata room serve` printed it
-        "lang": lang,
-        "exercises": [{"id": e.id, "title": e.title_zh if lang == "zh" else e.title}
-                      for e in exercises],
-        "learners": learners,
-        "common": [{"id": key, "text": explain.short(explain.describe(key, lang)), "full": explain.describe(key, lang),
-                    "count": len(entry["learners"]), "names": sorted(entry["learners"]),
-                    "exercises": sorted(entry["exercises"])} for key, entry in ranked],
-        "records": store.record_count(),
-    }
 
 
 class Running:
