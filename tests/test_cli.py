@@ -208,7 +208,10 @@ class Watch:
 
 @pytest.mark.parametrize("options", [[], ["--poll"], ["--no-worker"]], ids=["file-events", "polling", "no-worker"])
 def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, options):
-    watch = Watch(repo, "3", *options)
+    (repo / ".kata").mkdir(exist_ok=True)  # in a workshop room: each result is queued for it, source "watch"
+    (repo / ".kata" / "room.json").write_text(json.dumps({"address": "http://192.0.2.1:9", "name": "Ann",
+                                                          "token": "t", "learner": 1}), encoding="utf-8")
+    watch = Watch(repo, "3", *options, env={"KATA_ROOM_SEND": "off"})
     try:
         watch.wait_for("Watching exercises/03_logits/logits.py")
         assert "(press Enter after the key)" in watch.seen[-1]  # stdin is a pipe: keys come as lines
@@ -219,6 +222,9 @@ def test_watch_rechecks_on_save_and_moves_on_when_it_passes(repo, options):
     finally:
         watch.proc.kill()
     assert "done" in kata(repo, "list").stdout
+    queued = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((repo / ".kata" / "room-outbox").glob("*.json"))]
+    seen = [(r["exercise"], r["source"], r["passed"] == r["total"]) for r in queued]
+    assert ("03_logits", "watch", True) in seen and ("01_load", "watch", False) in seen, seen
     if not options:  # graded in the warm worker, whose pytest output goes to its log
         assert "03_logits: 10/10 graded tests pass" in (repo / ".kata" / "worker.log").read_text()
 
