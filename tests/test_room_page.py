@@ -52,14 +52,14 @@ def room(tmp_path_factory):
     store.close()
 
 
-def browse(room, lang: str, tmp_path: Path, screenshot: Path | None = None) -> str:
+def browse(room, lang: str, tmp_path: Path, screenshot: Path | None = None, query: str = "") -> str:
     """The page's DOM after its scripts ran (logging in from the link's fragment, then drawing the room)."""
     flags = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / ('profile-' + lang + ('-shot' if screenshot else ''))}",
              "--virtual-time-budget=8000", "--window-size=1400,700"]
     flags += [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
-    out = subprocess.run([*flags, f"{room.url}/?lang={lang}#key={room.store.secret}"], capture_output=True, text=True,
+    out = subprocess.run([*flags, f"{room.url}/?lang={lang}{query}#key={room.store.secret}"], capture_output=True, text=True,
                          timeout=120, encoding="utf-8")
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
@@ -85,6 +85,15 @@ def test_the_page_shows_the_grid_and_the_common_explanations(room, lang, tmp_pat
     for word in words:
         assert word in dom, f"{word!r} missing from the {lang} page"
     assert 'class="failing long' in dom, "stuck for over ten minutes stands out"
+
+
+def test_a_learners_history_opens_from_the_page(room, tmp_path):
+    bo = next(learner["id"] for learner in room.store.learners() if learner["name"] == "Bo")
+    dom = browse(room, "en", tmp_path, query=f"&learner={bo}")
+    section = dom.split('<section id="history-section"')[1].split("</section>")[0]
+    assert "hidden" not in section.split(">")[0] and "History: Bo" in section
+    rows = re.findall(r"<tr>(.*?)</tr>", section)
+    assert len(rows) == 2 and "03_logits" in rows[1] and "5/9" in rows[1] and "did not finish" in rows[1]
 
 
 def test_the_page_without_the_key_asks_for_the_private_link(room, tmp_path):

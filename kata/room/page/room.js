@@ -106,8 +106,15 @@
     }
   }
 
+  function remember(key, value) {  // kept in the address, so a reload (or a bookmark) shows the same
+    const params = new URLSearchParams(location.search);
+    if (value == null) params.delete(key); else params.set(key, value);
+    history.replaceState(null, "", `${location.pathname}?${params}`);
+  }
+
   async function openHistory(id, name) {
     state.open = { id, name };
+    remember("learner", id);
     const response = await fetch(`/api/learners/${id}?lang=${state.lang}`, { credentials: "same-origin" });
     if (!response.ok) return;
     const data = await response.json();
@@ -143,17 +150,21 @@
   async function start() {
     await login();
     await loadTexts();
-    $("history-close").addEventListener("click", () => { $("history-section").hidden = true; state.open = null; });
+    $("history-close").addEventListener("click", () => { $("history-section").hidden = true; state.open = null; remember("learner", null); });
     for (const button of document.querySelectorAll("nav button"))
       button.addEventListener("click", async () => {
         state.lang = button.dataset.lang;
         localStorage.setItem("kata-room-lang", state.lang);
+        remember("lang", state.lang);
         state.etag = null;
         await loadTexts();
         await poll();
         if (state.open) await openHistory(state.open.id, state.open.name);
       });
     await poll();
+    const shown = Number(new URLSearchParams(location.search).get("learner"));  // ?learner=ID opens that history
+    const learner = state.view && state.view.learners.find((l) => l.id === shown);
+    if (learner) await openHistory(learner.id, learner.name);
     setInterval(poll, 2000);
   }
 
