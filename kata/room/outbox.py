@@ -158,8 +158,9 @@ def after_result(exercise: str, results, functions, source: str) -> None:
 
 def _hints_used(exercise: str) -> int:
     """Hints shown for ``exercise``, from a state file that may be old (one count per exercise) or damaged."""
+    def count(value) -> int:
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
     hints = state.load().get("hints")
     shown = hints.get(exercise) if isinstance(hints, dict) else None
-    if isinstance(shown, dict):
-        return sum(v for v in shown.values() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
-    return shown if isinstance(shown, int) and not isinstance(shown, bool) and shown >= 0 else 0
+    return sum(map(count, shown.values())) if isinstance(shown, dict) else count(shown)

@@ -12,6 +12,8 @@ import re
 import time
 import uuid
 
+from kata.core.report import in_function_order
+
 MAX_LIST = 20  # failing functions or explanation ids in one record
 MAX_BATCH = 50  # records in one post
 MAX_BODY = 512 * 1024  # bytes in one post: MAX_BATCH of the largest records fit
@@ -26,8 +28,7 @@ _RECORD_ID = re.compile(r"^[0-9a-f]{32}$")
 def make(exercise: str, results, functions, hints: int, source: str = "check") -> dict:
     """The record of one graded run: ``results`` are the report's TestResults, ``functions`` the
     exercise's in order (the failing ones are listed in that order, explanations one per mistake)."""
-    order = {name: i for i, name in enumerate(functions)}
-    failures = sorted((r for r in results if not r.passed), key=lambda r: order.get(r.task, len(order)))
+    failures = in_function_order([r for r in results if not r.passed], functions)
     failing = list(dict.fromkeys(r.task for r in failures if r.task))
     explanations = list(dict.fromkeys(_portable(r.explanation) for r in failures if r.explanation))
     return {

@@ -58,6 +58,10 @@ def _error(status: int, reason: str, **headers) -> JSONResponse:
     return _json({"error": reason}, status, **headers)
 
 
+def _too_many(reason: str, wait: float) -> JSONResponse:
+    return _error(429, reason, **{"Retry-After": str(max(1, round(wait)))})
+
+
 class TooLarge(Exception):
     pass
 
@@ -102,6 +106,14 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return store.learner_for(token) if scheme.lower() == "bearer" and token else None
 
+    def admitted(request: Request, unknown: str, busy: str) -> tuple[int | None, Response | None]:
+        """The learner whose token the request carries, within its rate; else the refusal to answer with."""
+        who = learner(request)
+        if who is None:
+            return None, _error(401, unknown)
+        wait = posts.take(who)
+        return (None, _too_many(busy, wait)) if wait else (who, None)
+
     def lang_of(request: Request) -> str:
         lang = request.query_params.get("lang", "en")
         return lang if lang in LANGUAGES else "en"
@@ -118,7 +130,7 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         key = ("join", client(request))
         wait = failures.wait(key)
         if wait:
-            return _error(429, "too many wrong codes; wait", **{"Retry-After": str(max(1, round(wait)))})
+            return _too_many("too many wrong codes; wait", wait)
         if not hmac.compare_digest(str(body.get("code", "")).strip().upper().encode(), store.code.encode()):
             failures.take(key)
             return _error(403, "wrong room code")
@@ -128,7 +140,7 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
             return _error(400, str(error))
         wait = joins.take(client(request))
         if wait:
-            return _error(429, "too many joins from this address; wait", **{"Retry-After": str(max(1, round(wait)))})
+            return _too_many("too many joins from this address; wait", wait)
         if len(store.learners()) >= MAX_LEARNERS:
             return _error(403, "the room is full")
         try:
@@ -138,12 +150,10 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         return _json({"learner": learner_id, "name": name, "token": token})
 
     async def post_records(request: Request) -> Response:
-        who = learner(request)
-        if who is None:
-            return _error(401, "unknown learner token; join the room again")
-        wait = posts.take(who)
-        if wait:
-            return _error(429, "too many posts; the records wait on the laptop", **{"Retry-After": str(max(1, round(wait)))})
+        who, refusal = admitted(request, "unknown learner token; join the room again",
+                                "too many posts; the records wait on the laptop")
+        if refusal:
+            return refusal
         body = await _body(request)
         if body is None:
             return _error(400, "a JSON object")
@@ -164,12 +174,9 @@ def create_app(store: Store, post_rate: tuple[float, float] = (30, 2.0)) -> Star
         return _json({"stored": stored, "rejected": rejected})
 
     async def me(request: Request) -> Response:
-        who = learner(request)
-        if who is None:
-            return _error(401, "unknown learner token")
-        wait = posts.take(who)
-        if wait:
-            return _error(429, "too many requests; wait", **{"Retry-After": str(max(1, round(wait)))})
+        who, refusal = admitted(request, "unknown learner token", "too many requests; wait")
+        if refusal:
+            return refusal
         return _json({"learner": who, "records": store.count_for(who)})
 
     async def login(request: Request) -> Response:
