@@ -251,7 +251,10 @@ def serve(address: str) -> None:
 
 def summary(folder: Path) -> str:
     """How many runs were forked and why the others ran fresh, from the logs of the servers under ``folder``."""
-    lines = [line for log in sorted(folder.rglob("zygote.log")) for line in log.read_text().splitlines()]
+    logs = sorted(folder.rglob("zygote.log"))
+    if not logs:
+        return "warm parent: off (KATA_TEST_FRESH=1, or not Linux): every run started fresh"
+    lines = [line for log in logs for line in log.read_text().splitlines()]
     forked = sum(line.startswith("forked:") for line in lines)
     reasons = Counter(line.split(": ")[1] for line in lines if line.startswith("fresh:"))
     fresh = "".join(f"\n  {n} fresh: {why}" for why, n in reasons.most_common())
