@@ -135,3 +135,18 @@ def test_terminate_reaches_the_run_and_its_status_comes_back(tmp_path):
     proc.terminate()
     assert proc.wait(10) == -signal.SIGTERM, "a fresh pytest killed by SIGTERM ends with -15; so must this"
     assert _gone(pid)
+
+
+def test_the_server_ends_when_the_session_that_started_it_is_killed(tmp_path):
+    """A test session killed outright (no clean-up) leaves no server behind."""
+    starter = textwrap.dedent(f'''
+        import os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from warm_start import zygote
+        print(zygote.start(Path({str(tmp_path)!r})).pid, flush=True)
+        os._exit(0)
+    ''')
+    env = {k: v for k, v in os.environ.items() if k != "KATA_TEST_ZYGOTE"}
+    done = subprocess.run([sys.executable, "-c", starter], env=env, capture_output=True, text=True, timeout=60)
+    assert _gone(int(done.stdout), within=60), "the server outlived the session that started it"

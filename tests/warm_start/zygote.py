@@ -175,8 +175,9 @@ def _refusal(request: dict, key: dict[str, str], set_by_imports: dict[str, str],
     return f"the environment differs in {', '.join(differ)}" if differ else ""
 
 
-def serve(address: str) -> None:
-    """Preload, listen at ``address`` (a Unix socket), fork a child per accepted request."""
+def serve(address: str, session: int) -> None:
+    """Preload, listen at ``address`` (a Unix socket), fork a child per accepted request, until the
+    process ``session`` (the one that started this server) ends."""
     before = dict(os.environ)
     for name in PRELOAD:
         __import__(name)
@@ -190,7 +191,7 @@ def serve(address: str) -> None:
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     children: dict[int, socket.socket] = {}  # pid -> the caller's connection
-    while True:
+    while os.getppid() == session:  # the test session that started it is gone (even killed): so is it
         for selected, _ in selector.select(timeout=0.05):
             if selected.fileobj is listener:
                 conn, _ = listener.accept()
@@ -271,7 +272,7 @@ def start(folder: Path) -> subprocess.Popen | None:
     here = Path(__file__).resolve().parent
     address = str(folder / "zygote.sock")
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(here), os.environ.get("PYTHONPATH")) if p)
-    proc = subprocess.Popen([sys.executable, str(here / "zygote.py"), address], env=dict(os.environ),
+    proc = subprocess.Popen([sys.executable, str(here / "zygote.py"), address, str(os.getpid())], env=dict(os.environ),
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(folder / "zygote.log", "w"))
     # Not waited for here: a Python started before it listens (after its imports, a few seconds) waits
     # for it while ADDRESS.starting names a live server (sitecustomize.py), and runs fresh otherwise.
@@ -281,4 +282,4 @@ def start(folder: Path) -> subprocess.Popen | None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], int(sys.argv[2]))
