@@ -103,7 +103,7 @@ def _child(request: dict, fds: list[int]) -> None:
         for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
             stream.reconfigure(line_buffering=os.isatty(fd) or stream is sys.stderr)
         sys.orig_argv = [sys.executable, *request["argv"]]
-        option, target, *args = request["argv"]
+        option, target, *args = request["run"]
         try:
             if option == "-m":
                 import runpy
@@ -159,8 +159,8 @@ def _without_own_flags(argv: list[str]) -> list[str]:
 
 
 def _refusal(request: dict, key: dict[str, str], set_by_imports: dict[str, str], fds: int) -> str:
-    """Why this request must run fresh ('' if it may be forked)."""
-    argv = _without_own_flags(request["argv"])
+    """Why this request must run fresh ('' if it may be forked); ``request["run"]``: its argv without our flags."""
+    argv = request["run"]
     if len(argv) < 2 or argv[0] not in ("-m", "-c"):
         return "not `python -m ...` or `python -c ...`"
     if argv[0] == "-m" and argv[1].split(".")[0] not in MODULES:
@@ -187,7 +187,7 @@ def serve(address: str, session: int) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
     listener.listen(16)
-    os.unlink(address + ".starting")
+    Path(address + ".starting").unlink(missing_ok=True)  # callers need no longer wait for us
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     children: dict[int, socket.socket] = {}  # pid -> the caller's connection
@@ -197,6 +197,7 @@ def serve(address: str, session: int) -> None:
                 conn, _ = listener.accept()
                 try:
                     request, fds = _receive(conn)
+                    request["run"] = _without_own_flags(request["argv"])
                 except (OSError, ValueError, ConnectionError):
                     conn.close()
                     continue
@@ -210,8 +211,7 @@ def serve(address: str, session: int) -> None:
                     continue
                 pid = os.fork()
                 if pid == 0:
-                    _child({**request, "argv": _without_own_flags(request["argv"]),
-                            "env": {**request["env"], **set_by_imports}}, fds)
+                    _child({**request, "env": {**request["env"], **set_by_imports}}, fds)
                 for fd in fds:
                     os.close(fd)
                 conn.sendall(json.dumps({"run": "forked", "pid": pid}).encode() + b"\n")
