@@ -113,7 +113,8 @@ class Int8Linear(nn.Module):
 
     def forward(self, x) -> torch.Tensor:
         """x [..., in] -> [..., out] in x's dtype: x times the int8 weight converted to x's dtype, each
-        output column times its row's scale, plus the bias."""
+        output column times its row's scale, plus the bias. With one row (a decode step), how you write
+        the product decides whether a compiler can fuse the conversion into it: step 7 explains."""
         raise NotImplementedError("10_fast: implement Int8Linear() — see exercises/10_fast/README.md, step 7")
 
 

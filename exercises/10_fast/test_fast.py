@@ -44,7 +44,7 @@ def watched(fn, label, model, *args):
     try:
         result = watch_calls.call(fn, label, {}, *args, library=(), error_hint=t(
             "print the shapes: q [batch, heads, T, head_dim], k and v [batch, kv_heads, max_len, head_dim] from "
-            "the cache; repeat_interleave k and v to the query heads; positions is a LongTensor [T]."))
+            "the cache; pass enable_gqa=True (or repeat_interleave k and v to the query heads); positions is a LongTensor [T]."))
     finally:
         for h in hooks:
             h.remove()
@@ -185,7 +185,7 @@ def test_causal_mask_lets_each_position_see_its_past(impl, positions):
 def forward_hint():
     return t("per layer: norm, q/k/v projections viewed as [batch, heads, T, head_dim], apply_rotary_pos_emb with "
              "the cos/sin of `positions`, cache.update(i, positions, k, v), each query head reads kv head h // "
-             "(heads // kv_heads) (repeat_interleave), scaled_dot_product_attention with causal_mask over the whole "
+             "(heads // kv_heads) (enable_gqa=True, or repeat_interleave), scaled_dot_product_attention with causal_mask over the whole "
              "buffer, o_proj, residual; then the MLP block; final norm and lm_head.")
 
 

@@ -69,9 +69,9 @@ def forward_static(model, cache, input_ids, positions) -> torch.Tensor:
         q, k, v = (p(x).view(batch, T, -1, head_dim).transpose(1, 2) for p in (attn.q_proj, attn.k_proj, attn.v_proj))
         q, k = apply_rotary_pos_emb(q, k, cos, sin)
         k, v = cache.update(i, positions, k, v)
-        group = q.shape[1] // k.shape[1]
-        k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
-        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        # enable_gqa: query head h reads kv head h // (heads // kv_heads) where it lies, instead of
+        # repeat_interleave copying the whole max_len buffer for every layer at every step.
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=True)
         hidden = hidden + attn.o_proj(out.transpose(1, 2).reshape(batch, T, -1))
         hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
     return model.lm_head(body.norm(hidden))
@@ -139,7 +139,15 @@ class Int8Linear(nn.Module):
         return cls(q, scale.to(dtype), bias)
 
     def forward(self, x):
-        out = F.linear(x, self.weight.to(x.dtype)) * self.scale.to(x.dtype)
+        weight = self.weight.to(x.dtype)
+        if x.shape[:-1].numel() == 1:
+            # One row (a decode step): the product as a multiply and a sum. Compiled, the int8-to-float
+            # conversion fuses into that reduction and each weight is read as 1 byte; F.linear would
+            # first write a float copy of the whole weight and read it back.
+            out = (x.unsqueeze(-2) * weight).sum(-1)
+        else:
+            out = F.linear(x, weight)
+        out = out * self.scale.to(x.dtype)
         return out if self.bias is None else out + self.bias.to(x.dtype)
 
 
