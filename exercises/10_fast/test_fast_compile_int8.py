@@ -282,8 +282,12 @@ def expect_within_quantisation_bound(impl, layer, linear, int8_weight, x, label)
         got = expect_tensor(layer(x), label, "[" + ", ".join(map(str, x.shape[:-1])) + ", out]")
         want = linear(x)
     expect_shape(got, want.shape, label, "[..., out_features]")
+    # The many-row input is checked first, so a failure with one row means only the one-row path is wrong.
+    one_row = t(" (Many rows passed: it is your one-row path, a decode step's, that is wrong.)") if x.shape[
+        :-1].numel() == 1 else ""
     if got.dtype != x.dtype:
-        fail(label, describe(got), t("x's dtype"), t("convert the int8 weight (and the scale) to x's dtype first."))
+        fail(label, describe(got), t("x's dtype"), t("convert the int8 weight (and the scale) to x's dtype first.")
+             + one_row)
     q, scale = int8_weight.double(), impl.quantize_int8(linear.weight)[1].double()
     xd, bias = x.double(), (linear.bias.detach().double() if linear.bias is not None else 0)
     bound = xd.abs() @ (scale[:, None] / 2 * torch.ones_like(q)).T  # sum_j |x_j| * scale_i / 2, per output
@@ -298,7 +302,7 @@ def expect_within_quantisation_bound(impl, layer, linear, int8_weight, x, label)
                    if torch.allclose(got.double(), unscaled, rtol=2e-2, atol=1e-2) else t(
                        "x @ q.T (q in x's dtype), times scale (one per output), plus the bias."))
         fail(label, t("outputs further from linear(x) than the quantisation allows"),
-             t("|Int8Linear(x) - linear(x)| <= sum_j |x_j| * scale / 2"), mistake)
+             t("|Int8Linear(x) - linear(x)| <= sum_j |x_j| * scale / 2"), mistake + one_row)
 
 
 # --- task 8: quantize_model ---------------------------------------------------------------------
