@@ -12,7 +12,9 @@ SCRIPT = ROOT / ".ci" / "gpu-check"
 
 def run_check(tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GPU_CHECK_")}
-    environment.update(PYTHON=sys.executable, CUDA_VISIBLE_DEVICES="", GPU_CHECK_WHEELS=str(tmp_path / "no-wheels"), **env)
+    # No GPU seen and no wheels installed, whatever this machine has: only what the test sets.
+    environment.update(PYTHON=sys.executable, CUDA_VISIBLE_DEVICES="", GPU_CHECK_WHEELS=str(tmp_path / "no-wheels"))
+    environment.update(env)
     return subprocess.run(["bash", str(SCRIPT), str(tmp_path / "out")], capture_output=True, text=True,
                           env=environment, timeout=60)
 

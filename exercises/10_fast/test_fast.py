@@ -184,7 +184,7 @@ def test_causal_mask_lets_each_position_see_its_past(impl, positions):
 
 def forward_hint():
     return t("per layer: norm, q/k/v projections viewed as [batch, heads, T, head_dim], apply_rotary_pos_emb with "
-             "the cos/sin of `positions`, cache.update(i, positions, k, v), each query head reads kv head h // "
+             "the cos/sin of `positions`, cache.update(layer, positions, k, v), each query head reads kv head h // "
              "(heads // kv_heads) (enable_gqa=True, or repeat_interleave), scaled_dot_product_attention with causal_mask over the whole "
              "buffer, o_proj, residual; then the MLP block; final norm and lm_head.")
 
@@ -209,7 +209,7 @@ def test_prefill_logits_equal_the_models(impl, model, tokenizer):
     if bool(cache.k[0][:, :, T:].any()) or not bool(cache.k[0][:, :, :T].any()):
         fail(label, t("the cache's slots 0..{last} and {T}.. hold other values than this prefill wrote", last=T - 1,
                       T=T), t("k written at slots 0..{last}, the slots after them still zero", last=T - 1),
-             t("call cache.update(i, positions, k, v) in every layer, after the rotary."))
+             t("call cache.update(layer, positions, k, v) in every layer, after the rotary."))
 
 
 @pytest.mark.task("forward_static", uses=("StaticKVCache", "causal_mask"))

@@ -272,12 +272,14 @@ def test_int8_linear_stays_within_the_quantisation_bound(impl, model, case):
                "dequantised copy."))
     if not torch.equal(linear.weight, before):
         fail(label, t("the linear's weight changed"), t("the linear left as it is"), t("quantise a copy."))
+    q, scale = int8[0].double(), impl.quantize_int8(linear.weight)[1].double()
     for rows in ((2, 3), (1, 1)):  # a prefill's many rows, and a decode step's one (the fast path may differ)
         x = torch.randn(*rows, linear.in_features, generator=torch.Generator().manual_seed(1)).to(linear.weight.dtype)
-        expect_within_quantisation_bound(impl, layer, linear, int8[0], x, f"{label}   # x: {list(x.shape)}")
+        expect_within_quantisation_bound(layer, linear, q, scale, x, f"{label}   # x: {list(x.shape)}")
 
 
-def expect_within_quantisation_bound(impl, layer, linear, int8_weight, x, label):
+def expect_within_quantisation_bound(layer, linear, q, scale, x, label):
+    """layer(x) against linear(x), within the rounding of q (the int8 weight) and scale, both in float64."""
     with torch.no_grad():
         got = expect_tensor(layer(x), label, "[" + ", ".join(map(str, x.shape[:-1])) + ", out]")
         want = linear(x)
@@ -288,7 +290,6 @@ def expect_within_quantisation_bound(impl, layer, linear, int8_weight, x, label)
     if got.dtype != x.dtype:
         fail(label, describe(got), t("x's dtype"), t("convert the int8 weight (and the scale) to x's dtype first.")
              + one_row)
-    q, scale = int8_weight.double(), impl.quantize_int8(linear.weight)[1].double()
     xd, bias = x.double(), (linear.bias.detach().double() if linear.bias is not None else 0)
     bound = xd.abs() @ (scale[:, None] / 2 * torch.ones_like(q)).T  # sum_j |x_j| * scale_i / 2, per output
     slack = 4 * torch.finfo(x.dtype).eps * (xd.abs() @ linear.weight.detach().double().abs().T + abs(bias)) + 1e-6
